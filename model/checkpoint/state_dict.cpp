@@ -1,0 +1,178 @@
+#include "state_dict.h"
+
+#include "checkpoint/checkpoint.h"
+#include "formats/format_error.h"
+
+#include <QSet>
+
+#include <algorithm>
+
+namespace statescope {
+
+namespace {
+
+const QStringList& conventionalNames()
+{
+    static const QStringList names{
+        QStringLiteral("state_dict"), QStringLiteral("model_state_dict"), QStringLiteral("model"),
+        QStringLiteral("module"),     QStringLiteral("net"),              QStringLiteral("network"),
+        QStringLiteral("ema"),        QStringLiteral("model_ema"),        QStringLiteral("state_dict_ema"),
+    };
+    return names;
+}
+
+// The dict-like part of an object: a dict, or the SETITEMS of an opaque dict subclass.
+const QVector<std::pair<PyObject*, PyObject*>>* dictItems(const PyObject* object)
+{
+    if (const auto* dict = object->as<PyDict>())
+        return &dict->items;
+    if (const auto* opaque = object->as<PyOpaque>(); opaque && !opaque->dictItems.isEmpty())
+        return &opaque->dictItems;
+    return nullptr;
+}
+
+bool isStateDict(const PyObject* object, QVector<StateDictEntry>* entries)
+{
+    const auto* items = dictItems(object);
+    if (!items || items->isEmpty())
+        return false;
+    QVector<StateDictEntry> found;
+    for (const auto& [k, v] : *items) {
+        const auto* key = k->as<PyString>();
+        if (!key)
+            return false;
+        if (const auto* tensor = v->as<PyTensor>())
+            found.push_back({key->value, tensor});
+        else if (!key->value.endsWith(QLatin1String("_extra_state")))
+            return false;
+    }
+    if (found.isEmpty())
+        return false;
+    *entries = std::move(found);
+    return true;
+}
+
+QString keyText(const PyObject* key)
+{
+    if (const auto* s = key->as<PyString>())
+        return s->value;
+    if (const auto* i = key->as<PyInt>())
+        return i->toString();
+    return {};
+}
+
+const PyDict* metadataOf(const PyObject* object)
+{
+    const auto* dict = object->as<PyDict>();
+    if (!dict || !dict->state)
+        return nullptr;
+    // BUILD state of an OrderedDict is {'_metadata': ...} (or a (dict, slots) pair from newer picklers).
+    const PyObject* state = dict->state;
+    if (const auto* pair = state->as<PySequence>(); pair && pair->items.size() == 2)
+        state = pair->items[0];
+    const auto* stateDict = state->as<PyDict>();
+    if (!stateDict)
+        return nullptr;
+    const PyObject* meta = stateDict->value(QStringLiteral("_metadata"));
+    return meta ? meta->as<PyDict>() : nullptr;
+}
+
+class Finder
+{
+public:
+    QVector<StateDict> found;
+
+    void visit(const PyObject* object, const QString& path, int depth)
+    {
+        if (!object || depth > 1000 || m_seen.contains(object))
+            return;
+        m_seen.insert(object);
+        QVector<StateDictEntry> entries;
+        if (isStateDict(object, &entries)) {
+            found.push_back({path, object, std::move(entries), metadataOf(object)});
+            return; // tensors of a state dict are leaves; nothing below is another state dict
+        }
+        auto child = [&](const QString& component, const PyObject* value) {
+            visit(value, path.isEmpty() ? component : path + QLatin1Char('/') + component, depth + 1);
+        };
+        if (const auto* items = dictItems(object)) {
+            for (const auto& [k, v] : *items) {
+                const QString name = keyText(k);
+                if (!name.isNull())
+                    child(name, v);
+            }
+        }
+        if (const auto* seq = object->as<PySequence>()) {
+            for (int i = 0; i < seq->items.size(); ++i)
+                child(QString::number(i), seq->items[i]);
+        }
+        if (const auto* opaque = object->as<PyOpaque>()) {
+            // An object's attributes (BUILD state) read like dict entries: `ema/module` for ema.module.
+            if (opaque->state)
+                visit(opaque->state, path, depth + 1);
+            for (int i = 0; i < opaque->listItems.size(); ++i)
+                child(QString::number(i), opaque->listItems[i]);
+        }
+    }
+
+private:
+    QSet<const PyObject*> m_seen;
+};
+
+int rankClass(const StateDict& candidate)
+{
+    if (candidate.path.isEmpty())
+        return 0;
+    const QString last = candidate.path.section(QLatin1Char('/'), -1);
+    const int conventional = conventionalNames().indexOf(last);
+    return conventional >= 0 ? 1 + conventional : 100;
+}
+
+} // namespace
+
+int StateDict::moduleVersion(const QString& modulePrefix) const
+{
+    if (!metadata)
+        return -1;
+    const PyObject* entry = metadata->value(modulePrefix);
+    const auto* dict = entry ? entry->as<PyDict>() : nullptr;
+    const PyObject* version = dict ? dict->value(QStringLiteral("version")) : nullptr;
+    const auto* number = version ? version->as<PyInt>() : nullptr;
+    return number ? static_cast<int>(number->value) : -1;
+}
+
+QVector<StateDict> findStateDicts(const Checkpoint& checkpoint)
+{
+    Finder finder;
+    finder.visit(checkpoint.root(), QString(), 0);
+    QVector<StateDict> result = std::move(finder.found);
+    std::stable_sort(result.begin(), result.end(), [](const StateDict& a, const StateDict& b) {
+        const int ra = rankClass(a);
+        const int rb = rankClass(b);
+        if (ra != rb)
+            return ra < rb;
+        if (a.path.count(QLatin1Char('/')) != b.path.count(QLatin1Char('/')))
+            return a.path.count(QLatin1Char('/')) < b.path.count(QLatin1Char('/'));
+        return a.entries.size() > b.entries.size();
+    });
+    return result;
+}
+
+StateDict selectStateDict(const Checkpoint& checkpoint, const QString& path)
+{
+    const QVector<StateDict> candidates = findStateDicts(checkpoint);
+    if (candidates.isEmpty())
+        throw FormatError(checkpoint.path() + QLatin1String(": no state dict (a dict of tensors) in the file"));
+    if (path.isNull())
+        return candidates.front();
+    QStringList names;
+    for (const StateDict& c : candidates) {
+        if (c.path == path)
+            return c;
+        names << (c.path.isEmpty() ? QStringLiteral("\"\"") : c.path);
+    }
+    throw FormatError(checkpoint.path() + QLatin1String(": no state dict at '") + path + QLatin1String("' (candidates: ") +
+                      names.join(QLatin1String(", ")) + QLatin1Char(')'));
+}
+
+} // namespace statescope
