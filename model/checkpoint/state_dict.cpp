@@ -96,6 +96,11 @@ public:
             visit(value, path.isEmpty() ? component : path + QLatin1Char('/') + component, depth + 1);
         };
         if (const auto* items = dictItems(object)) {
+            // Integer keys mean optimizer state (param id -> {'momentum_buffer': ...}): never a model's.
+            const bool integerKeys = std::any_of(items->cbegin(), items->cend(),
+                                                 [](const auto& item) { return item.first->is(PyKind::Int); });
+            if (integerKeys)
+                return;
             for (const auto& [k, v] : *items) {
                 const QString name = keyText(k);
                 if (!name.isNull())

@@ -1,0 +1,33 @@
+#include "cli_output.h"
+
+#include <QJsonDocument>
+
+#include <cstdio>
+
+namespace statescope {
+
+void printOut(const QString& text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    std::fwrite(utf8.constData(), 1, static_cast<size_t>(utf8.size()), stdout);
+    std::fflush(stdout);
+}
+
+void printJson(const QJsonObject& object)
+{
+    QByteArray bytes = QJsonDocument(object).toJson(QJsonDocument::Indented);
+    std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
+    std::fflush(stdout);
+}
+
+int fail(const QString& message)
+{
+    // Messages from readers may span lines when they quote file content; the contract is one line.
+    QString line = message;
+    line.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    const QByteArray utf8 = (QLatin1String("statescope: ") + line + QLatin1Char('\n')).toUtf8();
+    std::fwrite(utf8.constData(), 1, static_cast<size_t>(utf8.size()), stderr);
+    return 2;
+}
+
+} // namespace statescope

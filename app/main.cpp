@@ -1,0 +1,26 @@
+#include "cli/cli.h"
+#include "main_window.h"
+
+#include <QApplication>
+#include <QCoreApplication>
+
+int main(int argc, char* argv[])
+{
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+
+    // Headless commands never touch a display: a QCoreApplication is enough and starts in milliseconds.
+    if (statescope::isCliInvocation(arguments)) {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("statescope"));
+        QCoreApplication::setApplicationVersion(QStringLiteral(STATESCOPE_VERSION));
+        return statescope::runCli(arguments);
+    }
+
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("StateScope"));
+    QApplication::setOrganizationName(QStringLiteral("StateScope"));
+    QApplication::setApplicationVersion(QStringLiteral(STATESCOPE_VERSION));
+    return statescope::runMainWindow(app);
+}

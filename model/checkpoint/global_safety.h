@@ -1,0 +1,22 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+namespace statescope {
+
+// How a global named in a pickle would fare in torch.load(weights_only=True), and whether real pickle would
+// run code with it. StateScope never calls any of them; this is what it tells the user.
+enum class GlobalSafety {
+    Allowed,   // in torch's weights_only allowlist (OrderedDict, rebuild functions, storages, dtypes, ...)
+    Unsafe,    // torch.load(weights_only=True) refuses it; plain torch.load would import and call it
+    Dangerous, // runs commands, code or imports when unpickled by Python (os.system, builtins.eval, ...)
+};
+
+GlobalSafety globalSafety(const QString& qualifiedName);
+
+// The globals of a file that torch.load(weights_only=True) would refuse (Unsafe and Dangerous), in order.
+QStringList unsafeGlobals(const QStringList& globals);
+QStringList dangerousGlobals(const QStringList& globals);
+
+} // namespace statescope

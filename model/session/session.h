@@ -1,0 +1,43 @@
+#pragma once
+
+#include "session/checkpoint_worker.h"
+
+#include <QObject>
+#include <QThread>
+
+namespace statescope {
+
+enum class Side { Source = 0, Target = 1 };
+
+// The GUI's handle on the worker thread: numbers every job and drops results of jobs that a newer request
+// for the same side has superseded (the user opened another file before the first finished).
+class Session : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Session(QObject* parent = nullptr);
+    ~Session() override;
+
+    void open(Side side, const QString& path);
+    bool isBusy() const { return m_pending[0] != 0 || m_pending[1] != 0; }
+    const OpenedCheckpoint& opened(Side side) const { return m_opened[static_cast<int>(side)]; }
+    QString path(Side side) const { return m_paths[static_cast<int>(side)]; }
+
+Q_SIGNALS:
+    void checkpointOpened(statescope::Side side);
+    void openFailed(statescope::Side side, const QString& message);
+    void busyChanged(bool busy);
+
+private:
+    void onOpened(int side, quint64 job, const OpenedCheckpoint& result);
+    void onFailed(int side, quint64 job, const QString& message);
+
+    QThread m_thread;
+    CheckpointWorker* m_worker = nullptr; // owned by m_thread's event loop, deleted when it finishes
+    quint64 m_nextJob = 1;
+    quint64 m_pending[2] = {0, 0};
+    OpenedCheckpoint m_opened[2];
+    QString m_paths[2];
+};
+
+} // namespace statescope

@@ -1,0 +1,92 @@
+#include "tensor_engine_loader.h"
+
+#include "tensor_engine.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QPluginLoader>
+#include <QStringList>
+
+// Both come from model/tensor/CMakeLists.txt, which only exists in builds with STATESCOPE_WITH_TORCH=ON.
+#ifndef STATESCOPE_TORCH_PLUGIN_FILE
+#define STATESCOPE_TORCH_PLUGIN_FILE "libstatescope_torch.so"
+#endif
+
+namespace statescope {
+
+namespace {
+
+QStringList candidateDirectories()
+{
+    QStringList dirs;
+    const QString fromEnvironment = qEnvironmentVariable("STATESCOPE_PLUGIN_DIR");
+    if (!fromEnvironment.isEmpty())
+        dirs << fromEnvironment;
+    // applicationDirPath() needs an application object; a library user without one still gets the install dir.
+    if (QCoreApplication::instance())
+        dirs << QCoreApplication::applicationDirPath() + QLatin1String("/../lib/statescope");
+#ifdef STATESCOPE_INSTALL_PLUGIN_DIR
+    dirs << QStringLiteral(STATESCOPE_INSTALL_PLUGIN_DIR);
+#endif
+    return dirs;
+}
+
+struct LoadedEngine
+{
+    // Never unloaded: the engine's objects (and LibTorch's static registrations) live until the process ends.
+    QPluginLoader* loader = nullptr;
+    TensorEngine* engine = nullptr;
+    QString error;
+};
+
+LoadedEngine load()
+{
+    LoadedEngine result;
+    const QString fileName = QStringLiteral(STATESCOPE_TORCH_PLUGIN_FILE);
+    QStringList looked;
+    for (const QString& dir : candidateDirectories()) {
+        const QString candidate = QDir::cleanPath(QDir(dir).absoluteFilePath(fileName));
+        looked << candidate;
+        if (!QFileInfo::exists(candidate))
+            continue;
+        // An absolute path: QPluginLoader must not search the library path for some other build's plugin.
+        auto* loader = new QPluginLoader(candidate);
+        QObject* instance = loader->instance();
+        if (!instance) {
+            result.error = QLatin1String("cannot load the LibTorch tensor engine ") + candidate + QLatin1String(": ") +
+                           loader->errorString();
+            delete loader;
+            return result;
+        }
+        result.engine = qobject_cast<TensorEngine*>(instance);
+        if (!result.engine) {
+            result.error = candidate + QLatin1String(" is not a StateScope tensor engine of this version (expected ") +
+                           QLatin1String(StateScopeTensorEngine_iid) + QLatin1Char(')');
+            loader->unload();
+            delete loader;
+            return result;
+        }
+        result.loader = loader;
+        return result;
+    }
+    result.error = QLatin1String("the LibTorch tensor engine (") + fileName + QLatin1String(") is not installed; looked in ") +
+                   looked.join(QLatin1String(", "));
+#ifndef STATESCOPE_INSTALL_PLUGIN_DIR
+    result.error += QLatin1String(" (this build has STATESCOPE_WITH_TORCH=OFF)");
+#endif
+    return result;
+}
+
+} // namespace
+
+TensorEngine* tensorEngine(QString* error)
+{
+    // A function-local static is initialised exactly once even when threads race to the first call.
+    static const LoadedEngine loaded = load();
+    if (!loaded.engine && error)
+        *error = loaded.error;
+    return loaded.engine;
+}
+
+} // namespace statescope

@@ -1,0 +1,21 @@
+#pragma once
+
+#include "tensor/tensor_engine.h"
+
+#include <QObject>
+
+namespace statescope {
+
+// The LibTorch implementation of TensorEngine. This header stays free of LibTorch so moc and the loader
+// never see its headers; everything that touches LibTorch is in torch_engine_plugin.cpp.
+class TorchEnginePlugin : public QObject, public TensorEngine
+{
+    Q_OBJECT
+    Q_PLUGIN_METADATA(IID StateScopeTensorEngine_iid)
+    Q_INTERFACES(statescope::TensorEngine)
+
+public:
+    std::optional<ScriptModuleInfo> describeTorchScript(const QString& path, QString* error) const override;
+};
+
+} // namespace statescope

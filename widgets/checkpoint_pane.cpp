@@ -1,0 +1,116 @@
+#include "checkpoint_pane.h"
+
+#include "checkpoint/global_safety.h"
+#include "session/checkpoint_tree_model.h"
+
+#include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMimeData>
+#include <QTreeView>
+#include <QVBoxLayout>
+
+namespace statescope {
+
+CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(parent), m_title(title)
+{
+    setAcceptDrops(true);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_header = new QLabel(this);
+    m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_warning = new QLabel(this);
+    m_warning->setWordWrap(true);
+    m_warning->setStyleSheet(QStringLiteral("QLabel { background: #fde2e1; color: #7a1712; padding: 4px; }"));
+    m_warning->hide();
+    m_stateDicts = new QComboBox(this);
+    m_stateDicts->setToolTip(tr("State dict inside the file"));
+    m_stateDicts->hide();
+    m_model = new CheckpointTreeModel(this);
+    m_view = new QTreeView(this);
+    m_view->setModel(m_model);
+    m_view->setUniformRowHeights(true);
+    m_view->setAlternatingRowColors(true);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(CheckpointTreeModel::Name, QHeaderView::Stretch);
+    layout->addWidget(m_header);
+    layout->addWidget(m_warning);
+    layout->addWidget(m_stateDicts);
+    layout->addWidget(m_view, 1);
+    connect(m_stateDicts, &QComboBox::currentIndexChanged, this, &CheckpointPane::selectStateDict);
+    showMessage(tr("Drop a checkpoint here or use File > Open."));
+}
+
+void CheckpointPane::showMessage(const QString& message)
+{
+    m_header->setText(QLatin1String("<b>") + m_title.toHtmlEscaped() + QLatin1String("</b>: ") + message.toHtmlEscaped());
+}
+
+void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
+{
+    m_opened = opened;
+    const Checkpoint& checkpoint = *opened.checkpoint;
+    m_header->setText(QLatin1String("<b>") + m_title.toHtmlEscaped() + QLatin1String("</b>: ") +
+                      QFileInfo(checkpoint.path()).fileName().toHtmlEscaped() + QLatin1String(" (") +
+                      formatName(checkpoint.format()) + QLatin1Char(')'));
+    m_header->setToolTip(checkpoint.path());
+
+    const QStringList dangerous = dangerousGlobals(checkpoint.globals());
+    const QStringList unsafe = unsafeGlobals(checkpoint.globals());
+    if (!dangerous.isEmpty()) {
+        m_warning->setText(tr("Dangerous file: torch.load would call %1. StateScope did not run it.")
+                               .arg(dangerous.join(QLatin1String(", "))));
+        m_warning->show();
+    } else if (!unsafe.isEmpty()) {
+        m_warning->setText(tr("torch.load(weights_only=True) would refuse this file: it names %1.")
+                               .arg(unsafe.join(QLatin1String(", "))));
+        m_warning->show();
+    } else {
+        m_warning->hide();
+    }
+
+    const QSignalBlocker blocker(m_stateDicts);
+    m_stateDicts->clear();
+    for (const StateDict& candidate : opened.candidates) {
+        m_stateDicts->addItem(tr("%1 (%n tensors)", nullptr, candidate.entries.size())
+                                  .arg(candidate.path.isEmpty() ? tr("<root>") : candidate.path));
+    }
+    m_stateDicts->setVisible(opened.candidates.size() > 1);
+    if (opened.candidates.isEmpty()) {
+        m_model->clear();
+        showMessage(tr("%1 holds no state dict").arg(QFileInfo(checkpoint.path()).fileName()));
+        return;
+    }
+    m_stateDicts->setCurrentIndex(0);
+    selectStateDict(0);
+}
+
+void CheckpointPane::selectStateDict(int index)
+{
+    if (index < 0 || index >= m_opened.candidates.size())
+        return;
+    m_model->setStateDict(m_opened.candidates[index]);
+    m_view->expandToDepth(0);
+    m_view->resizeColumnToContents(CheckpointTreeModel::DTypeColumn);
+    m_view->resizeColumnToContents(CheckpointTreeModel::Shape);
+}
+
+void CheckpointPane::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void CheckpointPane::dropEvent(QDropEvent* event)
+{
+    const auto urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.front().isLocalFile()) {
+        Q_EMIT fileDropped(urls.front().toLocalFile());
+        event->acceptProposedAction();
+    }
+}
+
+} // namespace statescope

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "session/checkpoint_worker.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QTreeView;
+
+namespace statescope {
+
+class CheckpointTreeModel;
+
+// One side of the window: the file's name and format, a choice of state dict when the file holds several,
+// and the module tree. Files dropped on it are offered through fileDropped(); it never opens them itself.
+class CheckpointPane : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit CheckpointPane(const QString& title, QWidget* parent = nullptr);
+
+    void showCheckpoint(const OpenedCheckpoint& opened);
+    void showMessage(const QString& message);
+    QTreeView* view() const { return m_view; }
+    CheckpointTreeModel* model() const { return m_model; }
+
+Q_SIGNALS:
+    void fileDropped(const QString& path);
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void selectStateDict(int index);
+
+    QString m_title;
+    QLabel* m_header = nullptr;
+    QLabel* m_warning = nullptr;
+    QComboBox* m_stateDicts = nullptr;
+    QTreeView* m_view = nullptr;
+    CheckpointTreeModel* m_model = nullptr;
+    OpenedCheckpoint m_opened;
+};
+
+} // namespace statescope
