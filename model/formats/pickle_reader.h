@@ -20,7 +20,7 @@ public:
     // Turns a persistent id (torch's storage tuple) into an object, or throws FormatError.
     using PersistentLoad = std::function<PyObject*(const PyObject* pid)>;
 
-    // `where` names the record in messages ("data.pkl", "model.pt: main pickle").
+    // `data` is not copied and must outlive the reader. `where` names the record in messages ("data.pkl", "model.pt: main pickle").
     PickleReader(PyArena& arena, QByteArrayView data, QString where);
 
     void setPersistentLoad(PersistentLoad load) { m_persistentLoad = std::move(load); }

@@ -30,9 +30,9 @@ struct SafetensorsHeader
 // The largest header the reference reader accepts (safetensors' MAX_HEADER_SIZE).
 constexpr qint64 kSafetensorsMaxHeader = 100000000;
 
-// Parses and validates the header of a whole safetensors file held in `file`, with every rule of the reference
-// reader (lengths, JSON, dtypes, shapes, contiguous offsets covering the buffer exactly). Never touches tensor
-// bytes. Throws FormatError("<path>: ...") naming the tensor at fault.
+// Parses and validates the header of a whole safetensors file held in `file`, with every rule of the
+// reference reader (lengths, JSON, dtypes, shapes, contiguous offsets covering the buffer exactly). Never
+// touches tensor bytes. Throws FormatError("<path>: ...") naming the tensor at fault.
 SafetensorsHeader parseSafetensorsHeader(QByteArrayView file, const QString& path);
 
 } // namespace statescope

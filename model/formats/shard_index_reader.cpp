@@ -32,14 +32,16 @@ QHash<QString, QString> readWeightMap(const MappedFile& index)
 {
     const QString& path = index.path();
     if (index.size() > kMaxIndexBytes)
-        fail(path, QLatin1String("shard index is ") + QString::number(index.size()) + QLatin1String(" bytes, more than the ") +
-                       QString::number(kMaxIndexBytes) + QLatin1String("-byte limit"));
+        fail(path, QLatin1String("shard index is ") + QString::number(index.size()) +
+                       QLatin1String(" bytes, more than the ") + QString::number(kMaxIndexBytes) +
+                       QLatin1String("-byte limit"));
     QJsonParseError error;
     const QByteArrayView bytes = index.bytes();
-    const QJsonDocument document = QJsonDocument::fromJson(QByteArray::fromRawData(bytes.data(), bytes.size()), &error);
+    const QJsonDocument document =
+        QJsonDocument::fromJson(QByteArray::fromRawData(bytes.data(), bytes.size()), &error);
     if (error.error != QJsonParseError::NoError)
-        fail(path, QLatin1String("shard index is not valid JSON: ") + error.errorString() + QLatin1String(" at byte ") +
-                       QString::number(error.offset));
+        fail(path, QLatin1String("shard index is not valid JSON: ") + error.errorString() +
+                       QLatin1String(" at byte ") + QString::number(error.offset));
     if (!document.isObject())
         fail(path, QStringLiteral("shard index is not a JSON object"));
     const QJsonValue map = document.object().value(QLatin1String("weight_map"));
@@ -52,7 +54,8 @@ QHash<QString, QString> readWeightMap(const MappedFile& index)
     QHash<QString, QString> weightMap;
     for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
         if (!it.value().isString())
-            fail(path, QLatin1String("weight_map entry '") + it.key() + QLatin1String("' is not a shard file name"));
+            fail(path, QLatin1String("weight_map entry '") + it.key() +
+                           QLatin1String("' is not a shard file name"));
         const QString shard = it.value().toString();
         const bool escapes = shard.isEmpty() || QDir::isAbsolutePath(shard) ||
                              shard.split(QLatin1Char('/')).contains(QLatin1String(".."));
@@ -67,19 +70,25 @@ QHash<QString, QString> readWeightMap(const MappedFile& index)
 PyObject* readShard(Checkpoint& checkpoint, int file, const QString& shardName, const QString& indexPath)
 {
     switch (sniffFormat(checkpoint.file(file))) {
-    case CheckpointFormat::SafeTensors: return readSafetensors(checkpoint, file);
-    case CheckpointFormat::TorchZip: return readTorchZip(checkpoint, file);
-    case CheckpointFormat::TorchLegacy: return readTorchLegacy(checkpoint, file);
-    case CheckpointFormat::TorchLegacyTar: return readTorchLegacyTar(checkpoint, file);
+    case CheckpointFormat::SafeTensors:
+        return readSafetensors(checkpoint, file);
+    case CheckpointFormat::TorchZip:
+        return readTorchZip(checkpoint, file);
+    case CheckpointFormat::TorchLegacy:
+        return readTorchLegacy(checkpoint, file);
+    case CheckpointFormat::TorchLegacyTar:
+        return readTorchLegacyTar(checkpoint, file);
     case CheckpointFormat::TorchScript:
-    case CheckpointFormat::Sharded: break;
+    case CheckpointFormat::Sharded:
+        break;
     }
-    fail(indexPath, QLatin1String("shard '") + shardName +
-                        QLatin1String("' is a TorchScript archive or another shard index, not a file of tensors"));
+    fail(indexPath,
+         QLatin1String("shard '") + shardName +
+             QLatin1String("' is a TorchScript archive or another shard index, not a file of tensors"));
 }
 
-// The tensors of one shard: its best state dict by the rules every other file follows. findStateDicts looks at
-// the checkpoint's root, so the shard's root stands there while it is searched.
+// The tensors of one shard: its best state dict by the rules every other file follows. findStateDicts looks
+// at the checkpoint's root, so the shard's root stands there while it is searched.
 QVector<StateDictEntry> shardEntries(Checkpoint& checkpoint, PyObject* shardRoot, const PyDict** metadata)
 {
     checkpoint.setRoot(shardRoot);
@@ -96,8 +105,8 @@ void mergeModuleMetadata(PyArena& arena, PyDict* root, const PyDict* shardMetada
     if (!shardMetadata)
         return;
     if (!*merged) {
-        // Shards saved from state_dict() carry _metadata (module versions decide BatchNorm's verdict): keep it
-        // on the merged dict the way torch.load gives it, an OrderedDict with {'_metadata': ...} as state.
+        // Shards saved from state_dict() carry _metadata (module versions decide BatchNorm's verdict): keep
+        // it on the merged dict the way torch.load gives it, an OrderedDict with {'_metadata': ...} as state.
         *merged = arena.make<PyDict>();
         (*merged)->className = QStringLiteral("collections.OrderedDict");
         auto* state = arena.make<PyDict>();
@@ -117,8 +126,9 @@ void mergeModuleMetadata(PyArena& arena, PyDict* root, const PyDict* shardMetada
 
 } // namespace
 
-// Shards are merged in the order of their sorted file names, as transformers' get_checkpoint_shard_files loads
-// them (model-00001-of-00003 first); weight_map itself is written with sorted keys, so its order says nothing.
+// Shards are merged in the order of their sorted file names, as transformers' get_checkpoint_shard_files
+// loads them (model-00001-of-00003 first); weight_map itself is written with sorted keys, so its order says
+// nothing.
 PyObject* readShardIndex(Checkpoint& checkpoint, int file)
 {
     const QString indexPath = checkpoint.file(file).path();
@@ -135,8 +145,8 @@ PyObject* readShardIndex(Checkpoint& checkpoint, int file)
     for (auto shard = shards.constBegin(); shard != shards.constEnd(); ++shard) {
         const QString shardPath = folder.filePath(shard.key());
         if (!QFileInfo(shardPath).isFile())
-            fail(indexPath, QLatin1String("weight_map names shard '") + shard.key() + QLatin1String("' but ") + shardPath +
-                                QLatin1String(" does not exist"));
+            fail(indexPath, QLatin1String("weight_map names shard '") + shard.key() +
+                                QLatin1String("' but ") + shardPath + QLatin1String(" does not exist"));
         const int shardFile = checkpoint.addFile(std::make_unique<MappedFile>(shardPath));
         PyObject* shardRoot = readShard(checkpoint, shardFile, shard.key(), indexPath);
         const PyDict* shardMetadata = nullptr;
@@ -146,25 +156,30 @@ PyObject* readShardIndex(Checkpoint& checkpoint, int file)
         for (const StateDictEntry& entry : entries) {
             const auto mapped = weightMap.constFind(entry.key);
             if (mapped == weightMap.constEnd())
-                fail(indexPath, QLatin1String("tensor '") + entry.key + QLatin1String("' is in shard '") + shard.key() +
-                                    QLatin1String("' but not in weight_map"));
+                fail(indexPath, QLatin1String("tensor '") + entry.key + QLatin1String("' is in shard '") +
+                                    shard.key() + QLatin1String("' but not in weight_map"));
             if (*mapped != shard.key())
-                fail(indexPath, QLatin1String("tensor '") + entry.key + QLatin1String("' is in shard '") + shard.key() +
-                                    QLatin1String("' but weight_map puts it in '") + *mapped + QLatin1Char('\''));
+                fail(indexPath, QLatin1String("tensor '") + entry.key + QLatin1String("' is in shard '") +
+                                    shard.key() + QLatin1String("' but weight_map puts it in '") + *mapped +
+                                    QLatin1Char('\''));
             found.insert(entry.key);
             root->keyIndex.insert(QLatin1String("s:") + entry.key, int(root->items.size()));
+            // The tensor lives in this checkpoint's arena; state-dict discovery only hands it out as const.
             root->items.push_back({arena.make<PyString>(entry.key), const_cast<PyTensor*>(entry.tensor)});
         }
         QStringList listedHere = shard.value();
         listedHere.sort(); // report the first missing tensor by name, not by hash order
         for (const QString& listed : std::as_const(listedHere)) {
             if (!found.contains(listed))
-                fail(indexPath, QLatin1String("weight_map puts tensor '") + listed + QLatin1String("' in shard '") +
-                                    shard.key() + QLatin1String("', which has no such tensor"));
+                fail(indexPath, QLatin1String("weight_map puts tensor '") + listed +
+                                    QLatin1String("' in shard '") + shard.key() +
+                                    QLatin1String("', which has no such tensor"));
         }
         mergeModuleMetadata(arena, root, shardMetadata, &mergedMetadata);
-        // Each safetensors shard replaces the checkpoint's text metadata: keep the union, first shard winning.
-        for (auto it = checkpoint.textMetadata().constBegin(); it != checkpoint.textMetadata().constEnd(); ++it) {
+        // Each safetensors shard replaces the checkpoint's text metadata: keep the union, first shard
+        // winning.
+        for (auto it = checkpoint.textMetadata().constBegin(); it != checkpoint.textMetadata().constEnd();
+             ++it) {
             if (!textMetadata.contains(it.key()))
                 textMetadata.insert(it.key(), it.value());
         }

@@ -60,11 +60,33 @@ struct UnzCloser
     void operator()(void* f) const { unzClose(f); }
 };
 
+// minizip tolerates an end-of-directory record cut short when a ZIP64 locator precedes it; torch does not,
+// and a file that lost its last bytes was damaged in transit: say so instead of reading on.
+void checkEndRecord(const MappedFile& file)
+{
+    const QByteArrayView bytes = file.bytes();
+    constexpr qsizetype kRecord = 22;
+    const qsizetype searchFrom = std::max<qsizetype>(0, bytes.size() - kRecord - 0xffff);
+    for (qsizetype pos = bytes.size() - 4; pos >= searchFrom; --pos) {
+        if (bytes.sliced(pos, 4) != QByteArrayView("PK\x05\x06", 4))
+            continue;
+        if (pos + kRecord > bytes.size())
+            break;
+        const auto commentLength = static_cast<qsizetype>(static_cast<quint8>(bytes[pos + 20]) |
+                                                          (static_cast<quint8>(bytes[pos + 21]) << 8));
+        if (pos + kRecord + commentLength == bytes.size())
+            return;
+        break;
+    }
+    throw FormatError(file.path() + QLatin1String(": truncated zip archive (its end-of-directory record is missing or cut short)"));
+}
+
 } // namespace
 
 ZipArchive::ZipArchive(const MappedFile& file) : m_file(file)
 {
     const QString& path = file.path();
+    checkEndRecord(file);
     MemoryStream stream{file.bytes().data(), static_cast<quint64>(file.size())};
     zlib_filefunc64_def io{};
     io.zopen64_file = memOpen;

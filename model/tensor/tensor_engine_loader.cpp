@@ -8,7 +8,7 @@
 #include <QPluginLoader>
 #include <QStringList>
 
-// Both come from model/tensor/CMakeLists.txt, which only exists in builds with STATESCOPE_WITH_TORCH=ON.
+// Both are defined by model/tensor/CMakeLists.txt, which is read only when STATESCOPE_WITH_TORCH=ON.
 #ifndef STATESCOPE_TORCH_PLUGIN_FILE
 #define STATESCOPE_TORCH_PLUGIN_FILE "libstatescope_torch.so"
 #endif
@@ -34,7 +34,8 @@ QStringList candidateDirectories()
 
 struct LoadedEngine
 {
-    // Never unloaded: the engine's objects (and LibTorch's static registrations) live until the process ends.
+    // Deliberately leaked, never unloaded: destroying the loader at exit would race LibTorch's own static
+    // destructors, and the engine is needed until the process ends anyway.
     QPluginLoader* loader = nullptr;
     TensorEngine* engine = nullptr;
     QString error;
@@ -67,6 +68,10 @@ LoadedEngine load()
             delete loader;
             return result;
         }
+        // The first caller is often a worker thread that ends before the process does; the engine object
+        // outlives it, so give it to the application thread.
+        if (QCoreApplication::instance())
+            instance->moveToThread(QCoreApplication::instance()->thread());
         result.loader = loader;
         return result;
     }

@@ -73,6 +73,7 @@ void TstSafetensors::goodFile_data()
     QTest::addColumn<QString>("file");
     QTest::newRow("resnet18") << QStringLiteral("resnet18.safetensors");
     QTest::newRow("dtypes") << QStringLiteral("dtypes.safetensors");
+    QTest::newRow("extra fields") << QStringLiteral("extra_fields.safetensors");
     QTest::newRow("sharded safetensors") << QStringLiteral("sharded_st/model.safetensors.index.json");
     QTest::newRow("sharded torch zip") << QStringLiteral("sharded_pt/pytorch_model.bin.index.json");
 }
@@ -110,7 +111,8 @@ void TstSafetensors::goodFile()
         const StorageBytes* where = checkpoint->storageBytes(t->storage);
         QVERIFY(where);
         if (want.contains(QLatin1String("shard")))
-            QCOMPARE(QFileInfo(checkpoint->file(where->file).path()).fileName(), want.value(QLatin1String("shard")).toString());
+            QCOMPARE(QFileInfo(checkpoint->file(where->file).path()).fileName(),
+                     want.value(QLatin1String("shard")).toString());
         if (checkpoint->format() == CheckpointFormat::SafeTensors ||
             QFileInfo(checkpoint->file(where->file).path()).suffix() == QLatin1String("safetensors")) {
             QCOMPARE(t->rebuildFunction, QStringLiteral("safetensors"));
@@ -122,7 +124,8 @@ void TstSafetensors::goodFile()
         }
         // The bytes StateScope points at are the bytes torch holds for the tensor.
         const int elementSize = dtypeElementSize(t->dtype);
-        const QByteArrayView bytes = checkpoint->bytesOf(t->storage).sliced(t->storageOffset * elementSize, t->nbytes());
+        const QByteArrayView bytes =
+            checkpoint->bytesOf(t->storage).sliced(t->storageOffset * elementSize, t->nbytes());
         QCOMPARE(QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex()),
                  want.value(QLatin1String("sha256")).toString());
     }
@@ -199,18 +202,24 @@ void TstSafetensors::brokenFile_data()
     };
     row("header_length_2_60", QStringLiteral("header length 1152921504606846976 exceeds the limit"));
     row("header_length_beyond_file", QStringLiteral("runs past the end of the file"));
-    row("truncated_data", QStringLiteral("tensor 'c': data_offsets [56, 62) run past the end of the data buffer"));
+    row("truncated_data",
+        QStringLiteral("tensor 'c': data_offsets [56, 62) run past the end of the data buffer"));
     row("trailing_bytes", QStringLiteral("8 trailing bytes after the last tensor 'c'"));
-    row("overlapping_offsets", QStringLiteral("tensor 'c': data_offsets [52, 58) overlap tensor 'a' [32, 56)"));
-    row("gap_between_offsets", QStringLiteral("tensor 'c': data_offsets [64, 70) leave a gap of 8 bytes after tensor 'a'"));
-    row("wrong_byte_size", QStringLiteral("tensor 'a': data_offsets [32, 56) span 24 bytes but shape [2, 2] F32 needs 16"));
+    row("overlapping_offsets",
+        QStringLiteral("tensor 'c': data_offsets [52, 58) overlap tensor 'a' [32, 56)"));
+    row("gap_between_offsets",
+        QStringLiteral("tensor 'c': data_offsets [64, 70) leave a gap of 8 bytes after tensor 'a'"));
+    row("wrong_byte_size",
+        QStringLiteral("tensor 'a': data_offsets [32, 56) span 24 bytes but shape [2, 2] F32 needs 16"));
     row("unknown_dtype", QStringLiteral("tensor 'a': unknown dtype 'F12'"));
     row("unsupported_dtype", QStringLiteral("tensor 'a': dtype F4 is not supported"));
     row("invalid_json", QStringLiteral("header is not valid JSON"));
     row("non_string_metadata", QStringLiteral("__metadata__ value of 'format' is a number, not a string"));
     row("negative_shape", QStringLiteral("tensor 'b': shape entry 0 is not a non-negative 64-bit integer"));
-    row("float_shape", QStringLiteral("tensor 'b': shape entry 0 is not a non-negative 64-bit integer"));
-    row("element_count_overflow", QStringLiteral("tensor 'b': shape [2147483648, 2147483648, 2147483648] overflows"));
+    row("float_shape", QStringLiteral("tensor 'b': shape holds 4.0, not a non-negative integer"));
+    row("float_offsets", QStringLiteral("tensor 'b': data_offsets holds 32.0, not a non-negative integer"));
+    row("element_count_overflow",
+        QStringLiteral("tensor 'b': shape [2147483648, 2147483648, 2147483648] overflows"));
     row("offsets_reversed", QStringLiteral("tensor 'c': data_offsets [62, 56) end before they begin"));
     row("offsets_not_pair", QStringLiteral("tensor 'c': data_offsets is not a pair"));
     row("tensor_not_object", QStringLiteral("tensor 'a': header entry is an array, not an object"));
@@ -223,20 +232,26 @@ void TstSafetensors::brokenFile_data()
         QTest::newRow(name) << file << file << reason;
     };
     indexRow("index_missing_shard", QStringLiteral("names shard 'model-00003-of-00002.safetensors' but"));
-    indexRow("index_parent_path",
-             QStringLiteral("in shard '../outside.safetensors', which is not a file inside the index's folder"));
-    indexRow("index_absolute_path", QStringLiteral("outside.safetensors', which is not a file inside the index's folder"));
-    indexRow("index_absent_tensor", QStringLiteral("weight_map puts tensor 'ghost' in shard "
-                                                   "'model-00001-of-00002.safetensors', which has no such tensor"));
-    indexRow("index_wrong_shard", QStringLiteral("tensor 'b' is in shard 'model-00001-of-00002.safetensors' but "
-                                                 "weight_map puts it in 'model-00002-of-00002.safetensors'"));
+    indexRow(
+        "index_parent_path",
+        QStringLiteral("in shard '../outside.safetensors', which is not a file inside the index's folder"));
+    indexRow("index_absolute_path",
+             QStringLiteral("outside.safetensors', which is not a file inside the index's folder"));
+    indexRow("index_absent_tensor",
+             QStringLiteral("weight_map puts tensor 'ghost' in shard "
+                            "'model-00001-of-00002.safetensors', which has no such tensor"));
+    indexRow("index_wrong_shard",
+             QStringLiteral("tensor 'b' is in shard 'model-00001-of-00002.safetensors' but "
+                            "weight_map puts it in 'model-00002-of-00002.safetensors'"));
     indexRow("index_unlisted_tensor",
-             QStringLiteral("tensor 'unlisted' is in shard 'model-00001-of-00002.safetensors' but not in weight_map"));
+             QStringLiteral(
+                 "tensor 'unlisted' is in shard 'model-00001-of-00002.safetensors' but not in weight_map"));
     indexRow("index_nested_index", QStringLiteral("is a TorchScript archive or another shard index"));
     indexRow("index_invalid_json", QStringLiteral("shard index is not valid JSON"));
-    QTest::newRow("index_broken_shard") << QStringLiteral("index_broken_shard") + index
-                                        << QStringLiteral("index_broken_shard/model-00002-of-00002.safetensors")
-                                        << QStringLiteral("3 trailing bytes after the last tensor 'c'");
+    QTest::newRow("index_broken_shard")
+        << QStringLiteral("index_broken_shard") + index
+        << QStringLiteral("index_broken_shard/model-00002-of-00002.safetensors")
+        << QStringLiteral("3 trailing bytes after the last tensor 'c'");
 }
 
 void TstSafetensors::brokenFile()

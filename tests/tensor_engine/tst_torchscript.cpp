@@ -57,6 +57,7 @@ private Q_SLOTS:
     void scriptArchive();
     void libTorchLoadedForScript();
     void truncatedDataRecord();
+    void libTorchRejectsArchive();
 };
 
 void TestTorchScript::initTestCase()
@@ -151,6 +152,20 @@ void TestTorchScript::truncatedDataRecord()
     } catch (const FormatError& e) {
         QVERIFY2(e.message().startsWith(path + QLatin1Char(':')), qPrintable(e.message()));
         QVERIFY2(e.message().contains(QLatin1String("data/")), qPrintable(e.message()));
+        QVERIFY2(!e.message().contains(QLatin1Char('\n')), qPrintable(e.message()));
+    }
+}
+
+void TestTorchScript::libTorchRejectsArchive()
+{
+    // data.pkl is fine, the code/ sources are not: LibTorch's exception must come back as one FormatError line.
+    const QString path = fixture(QStringLiteral("ts_bad_code.pt"));
+    try {
+        openCheckpoint(path);
+        QFAIL("an archive LibTorch cannot load was accepted");
+    } catch (const FormatError& e) {
+        QVERIFY2(e.message().startsWith(path + QLatin1Char(':')), qPrintable(e.message()));
+        QVERIFY2(e.message().contains(QLatin1String("LibTorch")), qPrintable(e.message()));
         QVERIFY2(!e.message().contains(QLatin1Char('\n')), qPrintable(e.message()));
     }
 }

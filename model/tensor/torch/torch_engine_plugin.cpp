@@ -14,11 +14,15 @@ QString fromStd(const std::string& text)
     return QString::fromStdString(text);
 }
 
-// LibTorch messages span several lines (context, "Exception raised from ..."); the user gets the first one.
-QString firstLine(const char* what)
+// LibTorch messages span several lines (the error, then the offending source or record); the user gets them
+// as one line, cut where it stops being useful.
+QString oneLine(const char* what)
 {
-    const QString text = QString::fromUtf8(what).trimmed();
-    return text.section(QLatin1Char('\n'), 0, 0).trimmed();
+    constexpr int kMaxLength = 300;
+    QString text = QString::fromUtf8(what).simplified();
+    if (text.size() > kMaxLength)
+        text = text.left(kMaxLength) + QStringLiteral("...");
+    return text;
 }
 
 QString typeName(const torch::jit::Module& module, bool qualified)
@@ -61,9 +65,9 @@ std::optional<ScriptModuleInfo> TorchEnginePlugin::describeTorchScript(const QSt
         const torch::jit::Module module = torch::jit::load(QFile::encodeName(path).toStdString(), torch::kCPU);
         return describe(module);
     } catch (const c10::Error& e) {
-        failure = firstLine(e.what_without_backtrace());
+        failure = oneLine(e.what_without_backtrace());
     } catch (const std::exception& e) {
-        failure = firstLine(e.what());
+        failure = oneLine(e.what());
     } catch (...) {
         failure = QStringLiteral("unknown exception");
     }

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds StateScope and opens the desktop inspector on the bundled demo pair.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake --preset dev
+cmake --build --preset dev -j "$(nproc)" --target statescope
+exec build/bin/statescope --demo
