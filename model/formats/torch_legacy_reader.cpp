@@ -57,7 +57,10 @@ public:
     }
 
 private:
-    [[noreturn]] void fail(const QString& what) const { throw FormatError(m_path + QLatin1String(": ") + what); }
+    [[noreturn]] void fail(const QString& what) const
+    {
+        throw FormatError(m_path + QLatin1String(": ") + what);
+    }
 
     PyObject* loadPickle(const QString& what, PickleReader::PersistentLoad persistentLoad = {})
     {
@@ -80,7 +83,8 @@ private:
             QString inner = e.message();
             if (inner.startsWith(m_path + QLatin1String(": ")))
                 inner.remove(0, m_path.size() + 2);
-            fail(QLatin1String("not a torch.save file (magic number unreadable: ") + inner + QLatin1Char(')'));
+            fail(QLatin1String("not a torch.save file (magic number unreadable: ") + inner +
+                 QLatin1Char(')'));
         }
         const auto* magicInt = magic->as<PyInt>();
         if (!magicInt || magicInt->toString() != QLatin1String(kMagicNumber))
@@ -116,7 +120,8 @@ private:
             const auto* view = tuple->items[5]->as<PySequence>();
             const auto* key = view->items.front()->as<PyString>();
             if (!key)
-                throw FormatError(QLatin1String("storage ") + parsed->key + QLatin1String(" has a view without a key"));
+                throw FormatError(QLatin1String("storage ") + parsed->key +
+                                  QLatin1String(" has a view without a key"));
             viewKey = key->value;
         }
 
@@ -164,7 +169,8 @@ private:
 
     PyObject* readMainPickle()
     {
-        return loadPickle(QStringLiteral("main pickle"), [this](const PyObject* pid) { return persistentLoad(pid); });
+        return loadPickle(QStringLiteral("main pickle"),
+                          [this](const PyObject* pid) { return persistentLoad(pid); });
     }
 
     QStringList readKeyList()
@@ -178,19 +184,22 @@ private:
         for (const PyObject* item : seq->items) {
             const auto* key = item->as<PyString>();
             if (!key)
-                fail(QLatin1String("storage key list holds ") + describe(item) + QLatin1String(", not a string"));
+                fail(QLatin1String("storage key list holds ") + describe(item) +
+                     QLatin1String(", not a string"));
             if (!m_roots.contains(key->value))
                 fail(QLatin1String("storage ") + key->value +
                      QLatin1String(" is in the storage key list but never referenced by the pickle"));
             if (seen.contains(key->value))
-                fail(QLatin1String("storage ") + key->value + QLatin1String(" is listed twice in the storage key list"));
+                fail(QLatin1String("storage ") + key->value +
+                     QLatin1String(" is listed twice in the storage key list"));
             seen.insert(key->value);
             keys.push_back(key->value);
         }
         for (auto it = m_roots.cbegin(); it != m_roots.cend(); ++it) {
             if (!seen.contains(it.key()))
                 fail(QLatin1String("storage ") + it.key() +
-                     QLatin1String(" is referenced by the pickle but has no data (missing from the storage key list)"));
+                     QLatin1String(
+                         " is referenced by the pickle but has no data (missing from the storage key list)"));
         }
         return keys;
     }
@@ -201,8 +210,8 @@ private:
         QHash<QString, qint64> dataOffsets;
         for (const QString& key : keys) {
             const PyStorage* root = m_roots.value(key);
-            const QString where = QLatin1String("storage ") + key + QLatin1String(" (at offset ") + QString::number(m_pos) +
-                                  QLatin1Char(')');
+            const QString where = QLatin1String("storage ") + key + QLatin1String(" (at offset ") +
+                                  QString::number(m_pos) + QLatin1Char(')');
             if (fileSize - m_pos < 8)
                 fail(where + QLatin1String(": element count runs past the end of the file (truncated?)"));
             const qint64 count = qFromLittleEndian<qint64>(m_mapped.bytes().data() + m_pos);
@@ -216,8 +225,8 @@ private:
                      QString::number(elementSize) + QLatin1String(" bytes run past the end of the file (") +
                      QString::number(available) + QLatin1String(" bytes left; truncated?)"));
             if (count != root->numel)
-                fail(where + QLatin1String(" holds ") + QString::number(count) + QLatin1String(" elements but the pickle says ") +
-                     QString::number(root->numel));
+                fail(where + QLatin1String(" holds ") + QString::number(count) +
+                     QLatin1String(" elements but the pickle says ") + QString::number(root->numel));
             dataOffsets.insert(key, m_pos);
             m_pos += count * elementSize;
         }
@@ -267,9 +276,11 @@ void checkTensorsOnViews(const PyObject* root, const QString& path)
             const qint64 extent = t->storageExtent();
             const qint64 available = t->storage->viewSize;
             if (extent > 0 && (t->storageOffset > available || extent > available - t->storageOffset))
-                throw FormatError(path + QLatin1String(": a tensor spans ") + QString::number(t->storageOffset) +
-                                  QLatin1Char('+') + QString::number(extent) + QLatin1String(" elements but its view of storage ") +
-                                  t->storage->key + QLatin1String(" holds ") + QString::number(available));
+                throw FormatError(path + QLatin1String(": a tensor spans ") +
+                                  QString::number(t->storageOffset) + QLatin1Char('+') +
+                                  QString::number(extent) +
+                                  QLatin1String(" elements but its view of storage ") + t->storage->key +
+                                  QLatin1String(" holds ") + QString::number(available));
         }
         pending += childrenOf(object);
     }
