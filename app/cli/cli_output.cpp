@@ -3,6 +3,7 @@
 #include <QJsonDocument>
 
 #include <cstdio>
+#include <vector>
 
 namespace statescope {
 
@@ -13,11 +14,23 @@ void printOut(const QString& text)
     std::fflush(stdout);
 }
 
+void printUtf8(const QByteArray& text)
+{
+    std::fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);
+    std::fflush(stdout);
+}
+
 void printJson(const QJsonObject& object)
 {
     QByteArray bytes = QJsonDocument(object).toJson(QJsonDocument::Indented);
     std::fwrite(bytes.constData(), 1, static_cast<size_t>(bytes.size()), stdout);
     std::fflush(stdout);
+}
+
+void keepUntilExit(std::shared_ptr<const void> object)
+{
+    static auto* kept = new std::vector<std::shared_ptr<const void>>; // deliberately never deleted
+    kept->push_back(std::move(object));
 }
 
 int fail(const QString& message)

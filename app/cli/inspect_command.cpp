@@ -35,12 +35,13 @@ int runInspect(const QStringList& arguments)
 
     try {
         const auto checkpoint = openCheckpoint(files.front());
+        keepUntilExit(checkpoint);
         const QVector<StateDict> candidates = findStateDicts(*checkpoint);
         // An explicit --state-dict "" means the root; no option means the best candidate.
         const QString path = parser.isSet(stateDict) ? parser.value(stateDict) : QString();
         const StateDict selected = selectStateDict(*checkpoint, parser.isSet(stateDict) && path.isNull() ? QStringLiteral("") : path);
         if (parser.isSet(json))
-            printJson(inspectJson(*checkpoint, candidates, selected));
+            printUtf8(inspectJson(*checkpoint, candidates, selected));
         else
             printOut(inspectText(*checkpoint, candidates, selected));
         return 0;

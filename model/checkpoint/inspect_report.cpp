@@ -2,26 +2,20 @@
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/global_safety.h"
+#include "checkpoint/json_text.h"
 #include "checkpoint/module_tree.h"
 #include "checkpoint/object_json.h"
 #include "formats/mapped_file.h"
 
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLocale>
 #include <QTextStream>
 
 namespace statescope {
 
 namespace {
-
-QJsonArray intArray(const QVector<qint64>& values)
-{
-    QJsonArray a;
-    for (qint64 v : values)
-        a.append(static_cast<double>(v));
-    return a;
-}
 
 const PyStorage* storageOf(const PyTensor& t)
 {
@@ -75,51 +69,71 @@ QString groupedNumber(qint64 value)
     return c.toString(value);
 }
 
-QJsonObject tensorRecordJson(const Checkpoint& checkpoint, const StateDictEntry& entry)
+void writeTensorRecord(JsonText& json, const Checkpoint& checkpoint, const StateDictEntry& entry)
 {
     const PyTensor& t = *entry.tensor;
     const PyStorage* storage = storageOf(t);
-    QJsonObject o;
-    o.insert(QStringLiteral("key"), entry.key);
-    o.insert(QStringLiteral("dtype"), dtypeName(t.dtype));
-    o.insert(QStringLiteral("shape"), intArray(t.shape));
-    o.insert(QStringLiteral("stride"), intArray(t.stride));
-    o.insert(QStringLiteral("offset"), static_cast<double>(t.storageOffset));
-    o.insert(QStringLiteral("storage"), storage ? QJsonValue(storage->key) : QJsonValue(QJsonValue::Null));
-    o.insert(QStringLiteral("location"), storage ? storage->location : QStringLiteral("meta"));
-    o.insert(QStringLiteral("nbytes"), static_cast<double>(bytesOf(t)));
+    json.raw("{").key("key").string(entry.key);
+    json.raw(", ").key("dtype").string(dtypeName(t.dtype));
+    json.raw(", ").key("shape").numbers(t.shape);
+    json.raw(", ").key("stride").numbers(t.stride);
+    json.raw(", ").key("offset").number(t.storageOffset);
+    json.raw(", ").key("storage");
+    if (storage)
+        json.string(storage->key);
+    else
+        json.null();
+    json.raw(", ").key("location").string(storage ? storage->location : QStringLiteral("meta"));
+    json.raw(", ").key("nbytes").number(bytesOf(t));
     if (t.layout != QLatin1String("strided"))
-        o.insert(QStringLiteral("layout"), t.layout);
+        json.raw(", ").key("layout").string(t.layout);
     if (!t.qscheme.isEmpty())
-        o.insert(QStringLiteral("qscheme"), t.qscheme);
+        json.raw(", ").key("qscheme").string(t.qscheme);
     if (checkpoint.format() == CheckpointFormat::Sharded && storage) {
         if (const StorageBytes* where = checkpoint.storageBytes(storage))
-            o.insert(QStringLiteral("shard"), QFileInfo(checkpoint.file(where->file).path()).fileName());
+            json.raw(", ").key("shard").string(QFileInfo(checkpoint.file(where->file).path()).fileName());
     }
-    return o;
+    json.raw("}");
 }
 
-QJsonObject inspectJson(const Checkpoint& checkpoint, const QVector<StateDict>& candidates, const StateDict& selected)
+QJsonObject tensorRecordJson(const Checkpoint& checkpoint, const StateDictEntry& entry)
 {
-    QJsonObject out;
-    out.insert(QStringLiteral("file"), checkpoint.path());
-    out.insert(QStringLiteral("format"), formatName(checkpoint.format()));
-    QJsonArray dicts;
+    std::string text;
+    JsonText json(&text);
+    writeTensorRecord(json, checkpoint, entry);
+    return QJsonDocument::fromJson(QByteArray::fromStdString(text)).object();
+}
+
+QByteArray inspectJson(const Checkpoint& checkpoint, const QVector<StateDict>& candidates, const StateDict& selected)
+{
+    std::string text;
+    text.reserve(static_cast<std::size_t>(256 + selected.entries.size() * 200));
+    JsonText json(&text);
+    json.raw("{\n  ").key("file").string(checkpoint.path());
+    json.raw(",\n  ").key("format").string(formatName(checkpoint.format()));
+    if (const ScriptModuleInfo* script = checkpoint.scriptModule())
+        json.raw(",\n  ").key("class").string(script->className);
+    if (checkpoint.byteOrder() != QLatin1String("little"))
+        json.raw(",\n  ").key("byteorder").string(checkpoint.byteOrder());
+    json.raw(",\n  ").key("state_dicts").raw("[");
     QSet<const PyObject*> stateDictObjects;
-    for (const StateDict& c : candidates) {
-        dicts.append(QJsonObject{{QStringLiteral("path"), c.path}, {QStringLiteral("tensors"), c.entries.size()}});
-        stateDictObjects.insert(c.object);
+    for (qsizetype i = 0; i < candidates.size(); ++i) {
+        json.raw(i ? ", {" : "{").key("path").string(candidates[i].path);
+        json.raw(", ").key("tensors").number(static_cast<qint64>(candidates[i].entries.size())).raw("}");
+        stateDictObjects.insert(candidates[i].object);
     }
-    out.insert(QStringLiteral("state_dicts"), dicts);
-    out.insert(QStringLiteral("selected"), selected.path);
-    QJsonArray tensors;
-    for (const StateDictEntry& e : selected.entries)
-        tensors.append(tensorRecordJson(checkpoint, e));
-    out.insert(QStringLiteral("tensors"), tensors);
-    out.insert(QStringLiteral("metadata"), selected.metadata ? objectToJson(selected.metadata, {}) : QJsonValue(QJsonValue::Null));
-    out.insert(QStringLiteral("globals"), QJsonArray::fromStringList(checkpoint.globals()));
-    out.insert(QStringLiteral("unsafe_globals"), QJsonArray::fromStringList(unsafeGlobals(checkpoint.globals())));
-    out.insert(QStringLiteral("dangerous_globals"), QJsonArray::fromStringList(dangerousGlobals(checkpoint.globals())));
+    json.raw("]");
+    json.raw(",\n  ").key("selected").string(selected.path);
+    json.raw(",\n  ").key("tensors").raw("[");
+    for (qsizetype i = 0; i < selected.entries.size(); ++i) {
+        json.raw(i ? ",\n    " : "\n    ");
+        writeTensorRecord(json, checkpoint, selected.entries[i]);
+    }
+    json.raw(selected.entries.isEmpty() ? "]" : "\n  ]");
+    json.raw(",\n  ").key("metadata").value(selected.metadata ? objectToJson(selected.metadata, {}) : QJsonValue());
+    json.raw(",\n  ").key("globals").strings(checkpoint.globals());
+    json.raw(",\n  ").key("unsafe_globals").strings(unsafeGlobals(checkpoint.globals()));
+    json.raw(",\n  ").key("dangerous_globals").strings(dangerousGlobals(checkpoint.globals()));
     QJsonValue objects = objectToJson(checkpoint.root(), stateDictObjects);
     if (!checkpoint.textMetadata().isEmpty()) {
         QJsonObject meta;
@@ -129,12 +143,9 @@ QJsonObject inspectJson(const Checkpoint& checkpoint, const QVector<StateDict>& 
         wrapped.insert(QStringLiteral("__metadata__"), meta);
         objects = wrapped;
     }
-    out.insert(QStringLiteral("objects"), objects);
-    if (checkpoint.byteOrder() != QLatin1String("little"))
-        out.insert(QStringLiteral("byteorder"), checkpoint.byteOrder());
-    if (const ScriptModuleInfo* script = checkpoint.scriptModule())
-        out.insert(QStringLiteral("class"), script->className);
-    return out;
+    json.raw(",\n  ").key("objects").value(objects);
+    json.raw("\n}\n");
+    return QByteArray::fromStdString(text);
 }
 
 namespace {

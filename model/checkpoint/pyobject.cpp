@@ -84,6 +84,16 @@ qint64 PyTensor::storageExtent() const
     return extent;
 }
 
+PyObject* PyArena::integer(qint64 v)
+{
+    if (v < 0 || v > 256)
+        return make<PyInt>(v);
+    PyObject*& slot = m_smallInts[v];
+    if (!slot)
+        slot = make<PyInt>(v);
+    return slot;
+}
+
 PyArena::PyArena()
 {
     m_none = make<PyNone>();
@@ -146,6 +156,28 @@ QVector<const PyObject*> childrenOf(const PyObject* object)
     return out;
 }
 
+namespace {
+
+// Scalars, strings, globals and storages are leaves: most objects of a pickle are, so skipping them keeps the
+// walk cheap.
+bool hasChildren(const PyObject* object)
+{
+    switch (object->kind()) {
+    case PyKind::List:
+    case PyKind::Tuple:
+    case PyKind::Set:
+    case PyKind::FrozenSet:
+    case PyKind::Dict:
+    case PyKind::Object:
+    case PyKind::Tensor:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
 int nestingDepth(const PyObject* root)
 {
     // Iterative post-order walk with memoised depths: a hostile pickle can nest a million lists, which would
@@ -167,7 +199,9 @@ int nestingDepth(const PyObject* root)
         Frame& top = stack.back();
         if (top.next < top.children.size()) {
             const PyObject* child = top.children[top.next++];
-            if (auto it = depth.constFind(child); it != depth.constEnd()) {
+            if (!hasChildren(child)) {
+                top.best = std::max(top.best, 1);
+            } else if (auto it = depth.constFind(child); it != depth.constEnd()) {
                 top.best = std::max(top.best, *it);
             } else if (!onPath.value(child)) {
                 onPath.insert(child, true);

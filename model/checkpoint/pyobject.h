@@ -153,11 +153,17 @@ struct PyDict : PyObject
 // A module-level name referenced by GLOBAL / STACK_GLOBAL (a class, a function, a dtype, ...).
 struct PyGlobal : PyObject
 {
-    PyGlobal(QString m, QString n) : PyObject(PyKind::Global), module(std::move(m)), name(std::move(n)) {}
+    PyGlobal(QString m, QString n)
+        : PyObject(PyKind::Global), module(std::move(m)), name(std::move(n)), m_qualified(module + QLatin1Char('.') + name)
+    {
+    }
     static bool accepts(PyKind k) { return k == PyKind::Global; }
-    QString qualifiedName() const { return module + QLatin1Char('.') + name; }
-    QString module;
-    QString name;
+    const QString& qualifiedName() const { return m_qualified; }
+    const QString module;
+    const QString name;
+
+private:
+    const QString m_qualified; // built once: readers look globals up by it for every call in a pickle
 };
 
 // The result of calling a global StateScope does not interpret. Records everything needed to pickle it again.
@@ -238,6 +244,8 @@ public:
     }
     PyObject* none() { return m_none; }
     PyObject* boolean(bool v) { return v ? m_true : m_false; }
+    // Ints are immutable, so small ones (sizes, strides, offsets: most ints of a checkpoint) are shared.
+    PyObject* integer(qint64 v);
     std::size_t size() const { return m_objects.size(); }
 
     PyArena();
@@ -247,6 +255,7 @@ private:
     PyObject* m_none = nullptr;
     PyObject* m_true = nullptr;
     PyObject* m_false = nullptr;
+    PyObject* m_smallInts[257] = {};
 };
 
 // Longest chain of containers below root, following each object once (cycles end a chain). Traversals of

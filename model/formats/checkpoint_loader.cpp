@@ -48,7 +48,7 @@ CheckpointFormat sniffFormat(const MappedFile& file)
     if (bytes.isEmpty())
         throw FormatError(file.path() + QLatin1String(": empty file"));
     if (bytes.startsWith("PK\x03\x04") || bytes.startsWith("PK\x05\x06")) {
-        const ZipArchive zip(file);
+        const ZipArchive& zip = file.zipDirectory();
         for (const ZipEntry& entry : zip.entries()) {
             if (entry.name.endsWith(QLatin1String("/constants.pkl")))
                 return CheckpointFormat::TorchScript;

@@ -1,6 +1,7 @@
 #include "mapped_file.h"
 
 #include "format_error.h"
+#include "zip_archive.h"
 
 #include <QFileInfo>
 
@@ -21,6 +22,13 @@ MappedFile::MappedFile(const QString& path) : m_path(path), m_file(path)
         if (!m_data)
             throw FormatError(path + QLatin1String(": cannot map: ") + m_file.errorString());
     }
+}
+
+const ZipArchive& MappedFile::zipDirectory() const
+{
+    if (!m_zip)
+        m_zip = std::make_unique<ZipArchive>(*this);
+    return *m_zip;
 }
 
 MappedFile::~MappedFile()

@@ -137,6 +137,15 @@ void checkExtent(const PyTensor& t, const QString& function)
 
 using Interpreter = std::function<PyObject*(PyArena&, const PySequence&, const QString&)>;
 
+} // namespace
+
+struct CallInterpreter
+{
+    Interpreter run;
+};
+
+namespace {
+
 PyObject* rebuildTensor(PyArena& arena, const PySequence& args, const QString& fn)
 {
     auto* t = stridedTensor(arena, args, fn);
@@ -349,9 +358,9 @@ PyObject* makeComplex(PyArena& arena, const PySequence& args)
     return arena.make<PyComplex>(re, im);
 }
 
-const QHash<QString, Interpreter>& interpreters()
+const QHash<QString, CallInterpreter>& interpreters()
 {
-    static const QHash<QString, Interpreter> table = [] {
+    static const QHash<QString, CallInterpreter> table = [] {
         QHash<QString, Interpreter> t;
         t.insert(QStringLiteral("torch._utils._rebuild_tensor"), rebuildTensor);
         t.insert(QStringLiteral("torch._utils._rebuild_tensor_v2"), rebuildTensorV2);
@@ -375,20 +384,32 @@ const QHash<QString, Interpreter>& interpreters()
             t.insert(m + QLatin1String("complex"), [](PyArena& a, const PySequence& s, const QString&) { return makeComplex(a, s); });
         }
         t.insert(QStringLiteral("_codecs.encode"), [](PyArena& a, const PySequence& s, const QString&) { return makeBytes(a, s, PyKind::Bytes); });
-        return t;
+        QHash<QString, CallInterpreter> wrapped;
+        for (auto it = t.cbegin(); it != t.cend(); ++it)
+            wrapped.insert(it.key(), CallInterpreter{it.value()});
+        return wrapped;
     }();
     return table;
 }
 
 } // namespace
 
+const CallInterpreter* findCallInterpreter(const QString& qualifiedName)
+{
+    const auto it = interpreters().constFind(qualifiedName);
+    return it == interpreters().constEnd() ? nullptr : &*it;
+}
+
+PyObject* interpretCall(const CallInterpreter& interpreter, PyArena& arena, const PyGlobal& callable,
+                        const PySequence& args)
+{
+    return interpreter.run(arena, args, callable.qualifiedName());
+}
+
 PyObject* interpretCall(PyArena& arena, const PyGlobal& callable, const PySequence& args)
 {
-    const QString name = callable.qualifiedName();
-    const auto it = interpreters().constFind(name);
-    if (it == interpreters().constEnd())
-        return nullptr;
-    return (*it)(arena, args, name);
+    const CallInterpreter* interpreter = findCallInterpreter(callable.qualifiedName());
+    return interpreter ? interpretCall(*interpreter, arena, callable, args) : nullptr;
 }
 
 PyStorage* storageFromPersistentId(PyArena& arena, const PyObject* pid)

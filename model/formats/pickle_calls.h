@@ -10,6 +10,12 @@ namespace statescope {
 // (a tensor that reaches past its storage, a negative size, ...).
 PyObject* interpretCall(PyArena& arena, const PyGlobal& callable, const PySequence& args);
 
+// The same in two steps, so that a reader can look a global up once and call it 100k times.
+struct CallInterpreter;
+const CallInterpreter* findCallInterpreter(const QString& qualifiedName); // nullptr: not interpreted
+PyObject* interpretCall(const CallInterpreter& interpreter, PyArena& arena, const PyGlobal& callable,
+                        const PySequence& args);
+
 // torch.save's persistent id for a storage: ('storage', <storage class>, key, location, numel) in zip
 // archives, plus a 6th element (view metadata or None) in legacy streams.
 PyStorage* storageFromPersistentId(PyArena& arena, const PyObject* pid);

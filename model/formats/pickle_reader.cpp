@@ -273,13 +273,22 @@ std::vector<PyObject*> PickleReader::popMark()
 
 void PickleReader::memoPut(quint64 index)
 {
-    m_memo.insert(index, top());
+    PyObject* value = top();
+    if (index < m_memo.size()) {
+        m_memo[index] = value;
+    } else if (index == m_memo.size()) {
+        m_memo.push_back(value);
+    } else {
+        m_sparseMemo.insert(index, value);
+    }
 }
 
 PyObject* PickleReader::memoGet(quint64 index)
 {
-    const auto it = m_memo.constFind(index);
-    if (it == m_memo.constEnd())
+    if (index < m_memo.size() && m_memo[index])
+        return m_memo[index];
+    const auto it = m_sparseMemo.constFind(index);
+    if (it == m_sparseMemo.constEnd())
         fail(QLatin1String("memo index ") + QString::number(index) + QLatin1String(" out of range"));
     return *it;
 }
@@ -431,9 +440,14 @@ PyObject* PickleReader::call(PyObject* callable, PyObject* args, PyObject* kwarg
         fail(QStringLiteral("call arguments are not a tuple"));
     const auto* global = callable->as<PyGlobal>();
     if (global && construction == static_cast<int>(PyOpaque::Construction::Reduce)) {
+        auto cached = m_interpreters.constFind(global);
+        if (cached == m_interpreters.constEnd())
+            cached = m_interpreters.insert(global, findCallInterpreter(global->qualifiedName()));
         try {
-            if (PyObject* known = interpretCall(m_arena, *global, *args->as<PySequence>()))
-                return known;
+            if (*cached) {
+                if (PyObject* known = interpretCall(**cached, m_arena, *global, *args->as<PySequence>()))
+                    return known;
+            }
         } catch (const FormatError& e) {
             fail(e.message());
         }
@@ -466,6 +480,7 @@ PyObject* PickleReader::load()
     m_stack.clear();
     m_marks.clear();
     m_memo.clear();
+    m_sparseMemo.clear();
     for (;;) {
         m_opcodeOffset = m_pos;
         if (m_pos >= m_data.size())
@@ -486,6 +501,7 @@ PyObject* PickleReader::load()
         case STOP: {
             PyObject* result = pop();
             m_memo.clear();
+            m_sparseMemo.clear();
             return result;
         }
         case MARK:
@@ -527,13 +543,13 @@ PyObject* PickleReader::load()
             m_stack.push_back(makeIntFromText(readLine()));
             break;
         case BININT:
-            m_stack.push_back(m_arena.make<PyInt>(static_cast<qint32>(readUInt(4))));
+            m_stack.push_back(m_arena.integer(static_cast<qint32>(readUInt(4))));
             break;
         case BININT1:
-            m_stack.push_back(m_arena.make<PyInt>(readUInt(1)));
+            m_stack.push_back(m_arena.integer(static_cast<qint64>(readUInt(1))));
             break;
         case BININT2:
-            m_stack.push_back(m_arena.make<PyInt>(readUInt(2)));
+            m_stack.push_back(m_arena.integer(static_cast<qint64>(readUInt(2))));
             break;
         case LONG1:
             m_stack.push_back(makeInt(readBytes(readUInt(1))));
@@ -692,7 +708,7 @@ PyObject* PickleReader::load()
             memoPut(readUInt(4));
             break;
         case MEMOIZE:
-            memoPut(static_cast<quint64>(m_memo.size()));
+            memoPut(static_cast<quint64>(m_memo.size() + static_cast<std::size_t>(m_sparseMemo.size())));
             break;
         case GET: {
             bool ok = false;

@@ -65,10 +65,13 @@ private:
     qsizetype m_opcodeOffset = 0;
     std::vector<PyObject*> m_stack;
     std::vector<std::size_t> m_marks;
-    QHash<quint64, PyObject*> m_memo;
+    // Picklers number memo slots 0, 1, 2, ...: a vector serves them; a hash catches hostile sparse indices.
+    std::vector<PyObject*> m_memo;
+    QHash<quint64, PyObject*> m_sparseMemo;
     QStringList m_globals;
     QSet<QString> m_seenGlobals;
     QHash<QString, PyObject*> m_globalObjects;
+    QHash<const PyObject*, const struct CallInterpreter*> m_interpreters;
     PersistentLoad m_persistentLoad;
 };
 

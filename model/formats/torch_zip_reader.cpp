@@ -81,7 +81,7 @@ PyObject* readZipPickle(Checkpoint& checkpoint, int file, const ZipArchive& zip,
 PyObject* readTorchZip(Checkpoint& checkpoint, int file)
 {
     const MappedFile& mapped = checkpoint.file(file);
-    const ZipArchive zip(mapped);
+    const ZipArchive& zip = mapped.zipDirectory();
     const QString folder = zipArchiveFolder(zip, mapped.path());
     if (const ZipEntry* order = zip.find(folder + QLatin1String("/byteorder"))) {
         const QString value = QString::fromLatin1(zip.read(*order, 16)).trimmed();

@@ -53,7 +53,7 @@ PyObject* readTorchScript(Checkpoint& checkpoint, int file)
 {
     const MappedFile& mapped = checkpoint.file(file);
     const QString& path = mapped.path();
-    const ZipArchive zip(mapped);
+    const ZipArchive& zip = mapped.zipDirectory();
     const QString folder = zipArchiveFolder(zip, path);
 
     // Our own unpickler first: it needs no LibTorch, registers every storage with its bytes, and rejects a

@@ -60,9 +60,62 @@ struct UnzCloser
     void operator()(void* f) const { unzClose(f); }
 };
 
+quint64 littleEndian(QByteArrayView bytes, qsizetype at, int width)
+{
+    quint64 v = 0;
+    for (int i = width - 1; i >= 0; --i)
+        v = (v << 8) | static_cast<quint8>(bytes[at + i]);
+    return v;
+}
+
+// Where an entry's data starts, from its central directory record (at `record`) and its local header, both
+// read from the mapping. minizip's own way (unzOpenCurrentFile) allocates and initialises a decompression
+// state per entry, which dominated opening a 100k-tensor checkpoint. Returns -1 for layouts it does not
+// recognise, so the caller can fall back to minizip.
+qint64 dataOffsetFromHeaders(const MappedFile& file, qint64 record)
+{
+    const QByteArrayView bytes = file.bytes();
+    constexpr qsizetype kCentral = 46;
+    constexpr qsizetype kLocal = 30;
+    if (record < 0 || record > bytes.size() - kCentral || bytes.sliced(record, 4) != QByteArrayView("PK\x01\x02", 4))
+        return -1;
+    const auto nameLength = static_cast<qsizetype>(littleEndian(bytes, record + 28, 2));
+    const auto extraLength = static_cast<qsizetype>(littleEndian(bytes, record + 30, 2));
+    if (record + kCentral + nameLength + extraLength > bytes.size())
+        return -1;
+    quint64 localHeader = littleEndian(bytes, record + 42, 4);
+    if (localHeader == 0xffffffffu) {
+        // ZIP64: the real offset sits in extra field 0x0001 after the sizes that overflowed.
+        int skip = 0;
+        if (littleEndian(bytes, record + 24, 4) == 0xffffffffu)
+            skip += 8;
+        if (littleEndian(bytes, record + 20, 4) == 0xffffffffu)
+            skip += 8;
+        qsizetype at = record + kCentral + nameLength;
+        const qsizetype end = at + extraLength;
+        localHeader = ~quint64(0);
+        while (at + 4 <= end) {
+            const auto id = littleEndian(bytes, at, 2);
+            const auto size = static_cast<qsizetype>(littleEndian(bytes, at + 2, 2));
+            if (at + 4 + size > end)
+                return -1;
+            if (id == 0x0001 && skip + 8 <= size)
+                localHeader = littleEndian(bytes, at + 4 + skip, 8);
+            at += 4 + size;
+        }
+    }
+    if (localHeader > static_cast<quint64>(bytes.size() - kLocal))
+        return -1;
+    const auto local = static_cast<qsizetype>(localHeader);
+    if (bytes.sliced(local, 4) != QByteArrayView("PK\x03\x04", 4))
+        return -1;
+    return local + kLocal + static_cast<qint64>(littleEndian(bytes, local + 26, 2)) +
+           static_cast<qint64>(littleEndian(bytes, local + 28, 2));
+}
+
 // minizip tolerates an end-of-directory record cut short when a ZIP64 locator precedes it; torch does not,
 // and a file that lost its last bytes was damaged in transit: say so instead of reading on.
-void checkEndRecord(const MappedFile& file)
+qsizetype checkEndRecord(const MappedFile& file)
 {
     const QByteArrayView bytes = file.bytes();
     constexpr qsizetype kRecord = 22;
@@ -75,7 +128,7 @@ void checkEndRecord(const MappedFile& file)
         const auto commentLength = static_cast<qsizetype>(static_cast<quint8>(bytes[pos + 20]) |
                                                           (static_cast<quint8>(bytes[pos + 21]) << 8));
         if (pos + kRecord + commentLength == bytes.size())
-            return;
+            return pos;
         break;
     }
     throw FormatError(file.path() + QLatin1String(": truncated zip archive (its end-of-directory record is missing or cut short)"));
@@ -85,8 +138,120 @@ void checkEndRecord(const MappedFile& file)
 
 ZipArchive::ZipArchive(const MappedFile& file) : m_file(file)
 {
+    const qsizetype endRecord = checkEndRecord(file);
+    if (!readTorchLayout(endRecord)) {
+        m_entries.clear();
+        m_index.clear();
+        readWithMinizip();
+    }
+}
+
+void ZipArchive::addEntry(ZipEntry entry)
+{
+    const QString& path = m_file.path();
+    const qint64 fileSize = m_file.size();
+    if (entry.compressedSize < 0 || entry.dataOffset < 0 || entry.dataOffset > fileSize ||
+        entry.compressedSize > fileSize - entry.dataOffset)
+        throw FormatError(path + QLatin1String(": record ") + entry.name + QLatin1String(" is truncated (needs ") +
+                          QString::number(entry.compressedSize) + QLatin1String(" bytes at offset ") +
+                          QString::number(entry.dataOffset) + QLatin1String(", file has ") + QString::number(fileSize) +
+                          QLatin1Char(')'));
+    if (entry.stored && entry.size != entry.compressedSize)
+        throw FormatError(path + QLatin1String(": stored record ") + entry.name + QLatin1String(" has inconsistent sizes"));
+    m_index.insert(entry.name, m_entries.size());
+    m_entries.push_back(std::move(entry));
+}
+
+bool ZipArchive::readTorchLayout(qsizetype endRecord)
+{
+    const QByteArrayView bytes = m_file.bytes();
+    const QString& path = m_file.path();
+    quint64 count = littleEndian(bytes, endRecord + 10, 2);
+    quint64 directorySize = littleEndian(bytes, endRecord + 12, 4);
+    quint64 directoryOffset = littleEndian(bytes, endRecord + 16, 4);
+    qsizetype directoryEnd = endRecord;
+    const qsizetype locator = endRecord - 20;
+    if (locator >= 0 && bytes.sliced(locator, 4) == QByteArrayView("PK\x06\x07", 4)) {
+        const quint64 record = littleEndian(bytes, locator + 8, 8);
+        if (record > static_cast<quint64>(locator) || locator - static_cast<qsizetype>(record) < 56 ||
+            bytes.sliced(static_cast<qsizetype>(record), 4) != QByteArrayView("PK\x06\x06", 4))
+            return false;
+        const auto at = static_cast<qsizetype>(record);
+        count = littleEndian(bytes, at + 32, 8);
+        directorySize = littleEndian(bytes, at + 40, 8);
+        directoryOffset = littleEndian(bytes, at + 48, 8);
+        directoryEnd = at;
+    }
+    // torch's archives start at byte 0 and the directory ends where the end records begin; otherwise
+    // (prefixed or multi-disk files) leave it to minizip.
+    if (directoryOffset > static_cast<quint64>(directoryEnd) || directoryEnd - static_cast<qsizetype>(directoryOffset) !=
+                                                                    static_cast<qsizetype>(directorySize))
+        return false;
+    // Each central directory record takes at least 46 bytes: a count beyond that is a lie.
+    if (count > directorySize / 46)
+        throw FormatError(path + QLatin1String(": zip directory claims ") + QString::number(count) +
+                          QLatin1String(" entries, more than the file can hold"));
+    m_entries.reserve(static_cast<qsizetype>(count));
+    auto at = static_cast<qsizetype>(directoryOffset);
+    for (quint64 i = 0; i < count; ++i) {
+        if (at + 46 > directoryEnd || bytes.sliced(at, 4) != QByteArrayView("PK\x01\x02", 4))
+            throw FormatError(path + QLatin1String(": zip directory entry ") + QString::number(i) +
+                              QLatin1String(" is damaged"));
+        const auto method = littleEndian(bytes, at + 10, 2);
+        quint64 compressed = littleEndian(bytes, at + 20, 4);
+        quint64 size = littleEndian(bytes, at + 24, 4);
+        const auto nameLength = static_cast<qsizetype>(littleEndian(bytes, at + 28, 2));
+        const auto extraLength = static_cast<qsizetype>(littleEndian(bytes, at + 30, 2));
+        const auto commentLength = static_cast<qsizetype>(littleEndian(bytes, at + 32, 2));
+        const qsizetype next = at + 46 + nameLength + extraLength + commentLength;
+        if (next > directoryEnd)
+            throw FormatError(path + QLatin1String(": zip directory entry ") + QString::number(i) +
+                              QLatin1String(" runs past the directory"));
+        ZipEntry entry;
+        entry.name = QString::fromUtf8(bytes.sliced(at + 46, nameLength));
+        if (method != 0 && method != Z_DEFLATED)
+            throw FormatError(path + QLatin1String(": ") + entry.name +
+                              QLatin1String(" uses unsupported zip compression method ") + QString::number(method));
+        entry.stored = method == 0;
+        if (size == 0xffffffffu || compressed == 0xffffffffu) {
+            // ZIP64 extra field 0x0001 holds the sizes that overflowed, in this order.
+            qsizetype extra = at + 46 + nameLength;
+            const qsizetype extraEnd = extra + extraLength;
+            while (extra + 4 <= extraEnd) {
+                const auto id = littleEndian(bytes, extra, 2);
+                const auto length = static_cast<qsizetype>(littleEndian(bytes, extra + 2, 2));
+                if (extra + 4 + length > extraEnd)
+                    break;
+                if (id == 0x0001) {
+                    qsizetype field = extra + 4;
+                    if (size == 0xffffffffu && field + 8 <= extra + 4 + length) {
+                        size = littleEndian(bytes, field, 8);
+                        field += 8;
+                    }
+                    if (compressed == 0xffffffffu && field + 8 <= extra + 4 + length)
+                        compressed = littleEndian(bytes, field, 8);
+                }
+                extra += 4 + length;
+            }
+        }
+        if (size > static_cast<quint64>(std::numeric_limits<qint64>::max()) ||
+            compressed > static_cast<quint64>(std::numeric_limits<qint64>::max()))
+            throw FormatError(path + QLatin1String(": ") + entry.name + QLatin1String(": impossible record size"));
+        entry.size = static_cast<qint64>(size);
+        entry.compressedSize = static_cast<qint64>(compressed);
+        entry.dataOffset = dataOffsetFromHeaders(m_file, at);
+        if (entry.dataOffset < 0)
+            throw FormatError(path + QLatin1String(": ") + entry.name + QLatin1String(": bad local zip header"));
+        addEntry(std::move(entry));
+        at = next;
+    }
+    return true;
+}
+
+void ZipArchive::readWithMinizip()
+{
+    const MappedFile& file = m_file;
     const QString& path = file.path();
-    checkEndRecord(file);
     MemoryStream stream{file.bytes().data(), static_cast<quint64>(file.size())};
     zlib_filefunc64_def io{};
     io.zopen64_file = memOpen;
@@ -105,7 +270,6 @@ ZipArchive::ZipArchive(const MappedFile& file) : m_file(file)
     unz_global_info64 global{};
     if (unzGetGlobalInfo64(zip.get(), &global) != UNZ_OK)
         throw FormatError(path + QLatin1String(": unreadable zip central directory"));
-    // Each central directory record takes at least 46 bytes: a count beyond that is a lie.
     if (global.number_entry > static_cast<quint64>(file.size() / 46 + 1))
         throw FormatError(path + QLatin1String(": zip directory claims ") + QString::number(global.number_entry) +
                           QLatin1String(" entries, more than the file can hold"));
@@ -129,15 +293,7 @@ ZipArchive::ZipArchive(const MappedFile& file) : m_file(file)
             throw FormatError(path + QLatin1String(": ") + entry.name + QLatin1String(": bad local zip header"));
         entry.dataOffset = static_cast<qint64>(unzGetCurrentFileZStreamPos64(zip.get()));
         unzCloseCurrentFile(zip.get());
-        if (entry.compressedSize < 0 || entry.dataOffset > file.size() || entry.compressedSize > file.size() - entry.dataOffset)
-            throw FormatError(path + QLatin1String(": record ") + entry.name + QLatin1String(" is truncated (needs ") +
-                              QString::number(entry.compressedSize) + QLatin1String(" bytes at offset ") +
-                              QString::number(entry.dataOffset) + QLatin1String(", file has ") + QString::number(file.size()) +
-                              QLatin1Char(')'));
-        if (entry.stored && entry.size != entry.compressedSize)
-            throw FormatError(path + QLatin1String(": stored record ") + entry.name + QLatin1String(" has inconsistent sizes"));
-        m_index.insert(entry.name, m_entries.size());
-        m_entries.push_back(entry);
+        addEntry(std::move(entry));
         rc = unzGoToNextFile(zip.get());
     }
     if (rc != UNZ_END_OF_LIST_OF_FILE)
