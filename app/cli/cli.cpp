@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "cli_output.h"
+#include "diff_command.h"
 #include "inspect_command.h"
 
 #include <QCoreApplication>
@@ -15,6 +16,8 @@ QString usage()
         "Usage:\n"
         "  statescope [SOURCE [TARGET]] [--select KEY] [--demo]   open the desktop inspector\n"
         "  statescope inspect FILE [--json] [--state-dict PATH]   list a checkpoint's tensors\n"
+        "  statescope diff SOURCE TARGET [--json] [--source-dict PATH] [--target-dict PATH] [--model-name NAME]\n"
+        "                                                         would TARGET's model load SOURCE (strict=True)?\n"
         "\n"
         "FILE: a torch.save archive (zip or legacy), a safetensors file, a TorchScript archive or a\n"
         "*.index.json of shards; the format is read from the bytes. Nothing in the file is ever executed.\n"
@@ -29,8 +32,8 @@ bool isCliInvocation(const QStringList& arguments)
     if (arguments.size() < 2)
         return false;
     const QString& first = arguments.at(1);
-    return first == QLatin1String("inspect") || first == QLatin1String("--help") || first == QLatin1String("-h") ||
-           first == QLatin1String("--version") || first == QLatin1String("help");
+    return first == QLatin1String("inspect") || first == QLatin1String("diff") || first == QLatin1String("--help") ||
+           first == QLatin1String("-h") || first == QLatin1String("--version") || first == QLatin1String("help");
 }
 
 int runCli(const QStringList& arguments)
@@ -40,6 +43,8 @@ int runCli(const QStringList& arguments)
     rest.prepend(arguments.value(0) + QLatin1Char(' ') + command);
     if (command == QLatin1String("inspect"))
         return runInspect(rest);
+    if (command == QLatin1String("diff"))
+        return runDiff(rest);
     if (command == QLatin1String("--version")) {
         printOut(QLatin1String("statescope ") + QCoreApplication::applicationVersion() + QLatin1Char('\n'));
         return 0;

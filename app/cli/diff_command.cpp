@@ -1,0 +1,102 @@
+#include "diff_command.h"
+
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/state_dict.h"
+#include "cli_output.h"
+#include "diff/diff_report.h"
+#include "diff/load_verdict.h"
+#include "diff/target_model.h"
+#include "formats/checkpoint_loader.h"
+#include "formats/format_error.h"
+
+#include <QCommandLineParser>
+
+namespace statescope {
+
+namespace {
+
+// An explicit empty PATH means the root; no option means the best candidate (as `inspect --state-dict`).
+StateDict select(const Checkpoint& checkpoint, const QCommandLineParser& parser,
+                 const QCommandLineOption& option)
+{
+    if (!parser.isSet(option))
+        return selectStateDict(checkpoint, QString());
+    const QString path = parser.value(option);
+    return selectStateDict(checkpoint, path.isNull() ? QStringLiteral("") : path);
+}
+
+DiffSide side(const Checkpoint& checkpoint, const StateDict& stateDict)
+{
+    return {checkpoint.path(), formatName(checkpoint.format()), stateDict.path,
+            int(stateDict.entries.size())};
+}
+
+} // namespace
+
+int runDiff(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Tells what target_model.load_state_dict(source, strict=True) would do, exactly as "
+                       "torch would say it.\n"
+                       "Exit status: 0 it loads, 1 it would not load, 2 error."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("the checkpoint being loaded"));
+    parser.addPositionalArgument(
+        QStringLiteral("TARGET"),
+        QStringLiteral("what the model expects: a checkpoint of it, or its TorchScript archive"));
+    const QCommandLineOption json(QStringLiteral("json"),
+                                  QStringLiteral("Print the JSON of CLI.md instead of text."));
+    const QCommandLineOption sourceDict(
+        QStringLiteral("source-dict"),
+        QStringLiteral("State dict inside SOURCE, components joined by '/' (\"\" = root)."),
+        QStringLiteral("PATH"));
+    const QCommandLineOption targetDict(
+        QStringLiteral("target-dict"),
+        QStringLiteral("State dict inside TARGET, components joined by '/' (\"\" = root)."),
+        QStringLiteral("PATH"));
+    const QCommandLineOption modelName(
+        QStringLiteral("model-name"),
+        QStringLiteral("Class name in torch's message (default: the TorchScript class, else Model)."),
+        QStringLiteral("NAME"));
+    parser.addOptions({json, sourceDict, targetDict, modelName});
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return 0;
+    }
+    const QStringList files = parser.positionalArguments();
+    if (files.size() != 2)
+        return fail(QStringLiteral("diff takes exactly SOURCE and TARGET (see statescope diff --help)"));
+
+    try {
+        const auto source = openCheckpoint(files.at(0));
+        const StateDict sourceState = select(*source, parser, sourceDict);
+        const auto target = openCheckpoint(files.at(1));
+        const StateDict targetState = select(*target, parser, targetDict);
+        // A TorchScript archive knows its real module tree (keyless modules, types); a state dict only its
+        // keys.
+        const ScriptModuleInfo* script = target->scriptModule();
+        const TargetModel model = script && targetState.path.isEmpty()
+                                      ? TargetModel::fromScript(*script, targetState, target->path())
+                                      : TargetModel::fromStateDict(targetState, target->path());
+        QString name = parser.value(modelName);
+        if (!parser.isSet(modelName))
+            name = model.className().isEmpty() ? QStringLiteral("Model") : model.className();
+        const auto result = computeLoadVerdict(sourceState, model, name);
+        const DiffSide sourceSide = side(*source, sourceState);
+        const DiffSide targetSide = side(*target, targetState);
+        if (parser.isSet(json))
+            printJson(diffJson(sourceSide, targetSide, *result));
+        else
+            printOut(diffText(sourceSide, targetSide, name, *result));
+        return result->loadable ? 0 : 1;
+    } catch (const FormatError& e) {
+        return fail(e.message());
+    } catch (const std::bad_alloc&) {
+        return fail(QStringLiteral("out of memory while reading ") + files.join(QLatin1String(" and ")));
+    }
+}
+
+} // namespace statescope

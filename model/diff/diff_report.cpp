@@ -1,0 +1,110 @@
+#include "diff_report.h"
+
+#include <QJsonArray>
+#include <QLocale>
+
+namespace statescope {
+
+namespace {
+
+QJsonArray shapeJson(const QVector<qint64>& shape)
+{
+    QJsonArray array;
+    for (qint64 dim : shape)
+        array.append(dim);
+    return array;
+}
+
+QJsonObject sideJson(const DiffSide& side)
+{
+    return QJsonObject{{QStringLiteral("file"), side.file},
+                       {QStringLiteral("format"), side.format},
+                       {QStringLiteral("selected"), side.selected}};
+}
+
+QJsonValue nullable(const QString& text)
+{
+    return text.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
+}
+
+QString count(qint64 n, const char* singular, const char* plural)
+{
+    return QLocale::c().toString(n) + QLatin1Char(' ') + QLatin1String(n == 1 ? singular : plural);
+}
+
+QString sideLine(const char* label, const DiffSide& side)
+{
+    const QString dict = side.selected.isEmpty()
+                             ? QStringLiteral("root state dict")
+                             : QLatin1String("state dict '") + side.selected + QLatin1Char('\'');
+    return QLatin1String(label) + side.file + QLatin1String(" (") + side.format + QLatin1String(", ") + dict +
+           QLatin1String(", ") + count(side.tensors, "tensor", "tensors") + QLatin1String(")\n");
+}
+
+QString row(const char* kind, int keys, const QString& detail)
+{
+    QString label = QLatin1String(kind);
+    label = label.leftJustified(12);
+    QString keyText = count(keys, "key", "keys");
+    keyText = keyText.leftJustified(11);
+    return QLatin1String("  ") + label + keyText + detail + QLatin1Char('\n');
+}
+
+} // namespace
+
+QJsonObject diffJson(const DiffSide& source, const DiffSide& target, const DiffResult& result)
+{
+    QJsonArray shapes;
+    for (const ShapeMismatch& m : result.sizeMismatch)
+        shapes.append(QJsonObject{{QStringLiteral("key"), m.key},
+                                  {QStringLiteral("source"), shapeJson(m.sourceShape)},
+                                  {QStringLiteral("target"), shapeJson(m.targetShape)}});
+    QJsonArray dtypes;
+    for (const DtypeMismatch& m : result.dtypeMismatch)
+        dtypes.append(QJsonObject{{QStringLiteral("key"), m.key},
+                                  {QStringLiteral("source"), dtypeName(m.sourceDtype)},
+                                  {QStringLiteral("target"), dtypeName(m.targetDtype)}});
+    return QJsonObject{
+        {QStringLiteral("source"), sideJson(source)},
+        {QStringLiteral("target"), sideJson(target)},
+        {QStringLiteral("loadable"), result.loadable},
+        {QStringLiteral("missing"), QJsonArray::fromStringList(result.missing)},
+        {QStringLiteral("unexpected"), QJsonArray::fromStringList(result.unexpected)},
+        {QStringLiteral("shape_mismatch"), shapes},
+        {QStringLiteral("dtype_mismatch"), dtypes},
+        {QStringLiteral("filled_by_torch"), QJsonArray::fromStringList(result.filledByTorch)},
+        {QStringLiteral("torch_error"), nullable(result.torchError)},
+        {QStringLiteral("torch_exception"), nullable(result.torchException)},
+    };
+}
+
+QString diffText(const DiffSide& source, const DiffSide& target, const QString& modelName,
+                 const DiffResult& result)
+{
+    QString text = sideLine("source: ", source) + sideLine("target: ", target);
+    text += result.loadable ? QLatin1String("verdict: ") + modelName +
+                                  QLatin1String(".load_state_dict(source, strict=True) succeeds\n")
+                            : QLatin1String("verdict: ") + modelName +
+                                  QLatin1String(".load_state_dict(source, strict=True) fails\n");
+    const auto params = [](qint64 n) { return count(n, "parameter", "parameters"); };
+    text += row("missing", int(result.missing.size()),
+                params(result.missingParameters) + QLatin1String(" in the target"));
+    text += row("unexpected", int(result.unexpected.size()),
+                params(result.unexpectedParameters) + QLatin1String(" in the source"));
+    text += row("shape", int(result.sizeMismatch.size()),
+                params(result.mismatchSourceParameters) + QLatin1String(" in the source, ") +
+                    params(result.mismatchTargetParameters) + QLatin1String(" in the target"));
+    text += row("dtype", int(result.dtypeMismatch.size()), QStringLiteral("informational: copy_ casts them"));
+    text += row("filled", int(result.filledByTorch.size()),
+                QStringLiteral("num_batches_tracked, filled by BatchNorm"));
+    text += row("matched", int(result.matched.size()), params(result.matchedParameters));
+    if (!result.torchError.isNull()) {
+        text += QLatin1Char('\n');
+        if (result.torchException != QLatin1String("RuntimeError"))
+            text += result.torchException + QLatin1String(": ");
+        text += result.torchError + QLatin1Char('\n');
+    }
+    return text;
+}
+
+} // namespace statescope
