@@ -6,10 +6,12 @@
 #include "diff/diff_report.h"
 #include "diff/load_verdict.h"
 #include "diff/target_model.h"
+#include "diff/value_report.h"
 #include "formats/checkpoint_loader.h"
 #include "formats/format_error.h"
 
 #include <QCommandLineParser>
+#include <QJsonArray>
 
 namespace statescope {
 
@@ -59,7 +61,13 @@ int runDiff(const QStringList& arguments)
         QStringLiteral("model-name"),
         QStringLiteral("Class name in torch's message (default: the TorchScript class, else Model)."),
         QStringLiteral("NAME"));
-    parser.addOptions({json, sourceDict, targetDict, modelName});
+    const QCommandLineOption values(QStringLiteral("values"),
+                                    QStringLiteral("Also compare the values of every key with equal shapes (LibTorch)."));
+    const QCommandLineOption atol(QStringLiteral("atol"), QStringLiteral("allclose's absolute tolerance (default 1e-08)."),
+                                  QStringLiteral("A"), QStringLiteral("1e-08"));
+    const QCommandLineOption rtol(QStringLiteral("rtol"), QStringLiteral("allclose's relative tolerance (default 1e-05)."),
+                                  QStringLiteral("R"), QStringLiteral("1e-05"));
+    parser.addOptions({json, sourceDict, targetDict, modelName, values, atol, rtol});
     if (!parser.parse(arguments))
         return fail(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -69,6 +77,13 @@ int runDiff(const QStringList& arguments)
     const QStringList files = parser.positionalArguments();
     if (files.size() != 2)
         return fail(QStringLiteral("diff takes exactly SOURCE and TARGET (see statescope diff --help)"));
+    bool atolOk = false;
+    bool rtolOk = false;
+    ValueDiffOptions valueOptions;
+    valueOptions.values.atol = parser.value(atol).toDouble(&atolOk);
+    valueOptions.values.rtol = parser.value(rtol).toDouble(&rtolOk);
+    if (!atolOk || !rtolOk || valueOptions.values.atol < 0 || valueOptions.values.rtol < 0)
+        return fail(QStringLiteral("--atol and --rtol take non-negative numbers"));
 
     try {
         const auto source = openCheckpoint(files.at(0));
@@ -87,10 +102,26 @@ int runDiff(const QStringList& arguments)
         const auto result = computeLoadVerdict(sourceState, model, name);
         const DiffSide sourceSide = side(*source, sourceState);
         const DiffSide targetSide = side(*target, targetState);
-        if (parser.isSet(json))
-            printJson(diffJson(sourceSide, targetSide, *result));
-        else
-            printOut(diffText(sourceSide, targetSide, name, *result));
+        keepUntilExit(source);
+        keepUntilExit(target);
+        ValueDiffResult valueResult;
+        if (parser.isSet(values)) {
+            valueResult = compareValues(*source, sourceState.entries, *target, targetState.entries,
+                                        valuePairsOf(*result), valueOptions);
+            if (!valueResult.error.isEmpty())
+                return fail(valueResult.error);
+        }
+        if (parser.isSet(json)) {
+            QJsonObject report = diffJson(sourceSide, targetSide, *result);
+            if (parser.isSet(values))
+                report.insert(QStringLiteral("values"), valuesJson(valueResult));
+            printJson(report);
+        } else {
+            QString text = diffText(sourceSide, targetSide, name, *result);
+            if (parser.isSet(values))
+                text += (text.endsWith(QLatin1Char('\n')) ? QString() : QStringLiteral("\n")) + valuesText(valueResult);
+            printOut(text);
+        }
         return result->loadable ? 0 : 1;
     } catch (const FormatError& e) {
         return fail(e.message());

@@ -6,6 +6,9 @@
 #include <QSet>
 
 #include <algorithm>
+#include <climits>
+#include <cmath>
+#include <limits>
 
 namespace statescope {
 
@@ -142,8 +145,16 @@ int StateDict::moduleVersion(const QString& modulePrefix) const
     const PyObject* entry = metadata->value(modulePrefix);
     const auto* dict = entry ? entry->as<PyDict>() : nullptr;
     const PyObject* version = dict ? dict->value(QStringLiteral("version")) : nullptr;
-    const auto* number = version ? version->as<PyInt>() : nullptr;
-    return number ? static_cast<int>(number->value) : -1;
+    if (!version)
+        return -1;
+    // torch compares whatever is stored (`version < 2`): a float or bool version counts by its value.
+    if (const auto* number = version->as<PyInt>())
+        return number->isBig() ? std::numeric_limits<int>::max() : static_cast<int>(std::clamp<qint64>(number->value, INT_MIN, INT_MAX));
+    if (const auto* real = version->as<PyFloat>())
+        return std::isnan(real->value) ? std::numeric_limits<int>::max() : static_cast<int>(std::clamp(std::floor(real->value), -1e9, 1e9));
+    if (const auto* flag = version->as<PyBool>())
+        return flag->value ? 1 : 0;
+    return -1;
 }
 
 QVector<StateDict> findStateDicts(const Checkpoint& checkpoint)

@@ -25,7 +25,8 @@ struct StateDict
     // The OrderedDict's _metadata (module prefix -> {"version": N, ...}); nullptr for a plain dict.
     const PyDict* metadata = nullptr;
     // Version torch's _load_from_state_dict sees for a module prefix ("" root, "layer1.0.bn1"); -1 when the
-    // metadata has no entry or no version for it.
+    // metadata has no entry or no version for it. Float and bool versions count by value (floor), as torch's
+    // `version < 2` test sees them; NaN compares false, so it reads as a high version.
     int moduleVersion(const QString& modulePrefix) const;
 };
 

@@ -124,7 +124,8 @@ void checkExtent(const PyTensor& t, const QString& function)
     if (!t.storage || t.storage->numel < 0)
         return;
     const int elementSize = dtypeElementSize(t.dtype);
-    qint64 available = t.storage->numel;
+    // A legacy storage view exposes only its slice of the root storage.
+    qint64 available = t.storage->viewSize >= 0 ? t.storage->viewSize : t.storage->numel;
     if (t.storage->dtype == DType::Unknown && elementSize > 0)
         available = t.storage->numel / elementSize; // untyped storages count bytes
     const qint64 extent = t.storageExtent();

@@ -261,43 +261,13 @@ private:
     QSet<const PyStorage*> m_referencedSet;
 };
 
-// pickle_calls.h checks a tensor against its storage's numel; a legacy view is smaller than its root, so
-// tensors on views are checked against the view here.
-void checkTensorsOnViews(const PyObject* root, const QString& path)
-{
-    QSet<const PyObject*> seen;
-    QVector<const PyObject*> pending{root};
-    while (!pending.isEmpty()) {
-        const PyObject* object = pending.takeLast();
-        if (!object || seen.contains(object))
-            continue;
-        seen.insert(object);
-        if (const auto* t = object->as<PyTensor>(); t && t->storage && t->storage->viewSize >= 0) {
-            const qint64 extent = t->storageExtent();
-            const qint64 available = t->storage->viewSize;
-            if (extent > 0 && (t->storageOffset > available || extent > available - t->storageOffset))
-                throw FormatError(path + QLatin1String(": a tensor spans ") +
-                                  QString::number(t->storageOffset) + QLatin1Char('+') +
-                                  QString::number(extent) +
-                                  QLatin1String(" elements but its view of storage ") + t->storage->key +
-                                  QLatin1String(" holds ") + QString::number(available));
-        }
-        pending += childrenOf(object);
-    }
-}
-
 } // namespace
 
 PyObject* readTorchLegacy(Checkpoint& checkpoint, int file)
 {
     LegacyStreamReader reader(checkpoint, file);
-    PyObject* root = reader.read();
-    bool hasViews = false;
-    for (const PyStorage* s : checkpoint.storages())
-        hasViews = hasViews || s->viewSize >= 0;
-    if (hasViews)
-        checkTensorsOnViews(root, checkpoint.file(file).path());
-    return root;
+    // Tensors on legacy storage views are checked against the view's size by pickle_calls.cpp.
+    return reader.read();
 }
 
 } // namespace statescope

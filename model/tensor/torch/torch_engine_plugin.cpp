@@ -2,6 +2,7 @@
 #include <torch/script.h>
 
 #include "torch_engine_plugin.h"
+#include "torch_values.h"
 
 #include <QFile>
 
@@ -74,6 +75,29 @@ std::optional<ScriptModuleInfo> TorchEnginePlugin::describeTorchScript(const QSt
     if (error)
         *error = path + QLatin1String(": LibTorch cannot load this TorchScript archive: ") + failure;
     return std::nullopt;
+}
+
+// The value arithmetic lives in torch_values.cpp; these only forward.
+EngineStatus TorchEnginePlugin::compare(const TensorView& a, const TensorView& b, const ValueOptions& options,
+                                        ValueSums* out, const std::atomic<bool>* cancel, const ByteProgress& progress,
+                                        QString* error) const
+{
+    return torchvalues::compare(a, b, options, out, cancel, progress, error);
+}
+
+EngineStatus TorchEnginePlugin::moments(const TensorView& view, const ValueOptions& options, MomentSums* out,
+                                        const std::atomic<bool>* cancel, const ByteProgress& progress,
+                                        QString* error) const
+{
+    return torchvalues::moments(view, options, out, cancel, progress, error);
+}
+
+EngineStatus TorchEnginePlugin::histogram(const TensorView& view, int bins, double lo, double hi,
+                                          const ValueOptions& options, QVector<qint64>* counts,
+                                          const std::atomic<bool>* cancel, const ByteProgress& progress,
+                                          QString* error) const
+{
+    return torchvalues::histogram(view, bins, lo, hi, options, counts, cancel, progress, error);
 }
 
 } // namespace statescope

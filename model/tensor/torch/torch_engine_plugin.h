@@ -16,6 +16,13 @@ class TorchEnginePlugin : public QObject, public TensorEngine
 
 public:
     std::optional<ScriptModuleInfo> describeTorchScript(const QString& path, QString* error) const override;
+    EngineStatus compare(const TensorView& a, const TensorView& b, const ValueOptions& options, ValueSums* out,
+                         const std::atomic<bool>* cancel, const ByteProgress& progress, QString* error) const override;
+    EngineStatus moments(const TensorView& view, const ValueOptions& options, MomentSums* out,
+                         const std::atomic<bool>* cancel, const ByteProgress& progress, QString* error) const override;
+    EngineStatus histogram(const TensorView& view, int bins, double lo, double hi, const ValueOptions& options,
+                           QVector<qint64>* counts, const std::atomic<bool>* cancel, const ByteProgress& progress,
+                           QString* error) const override;
 };
 
 } // namespace statescope
