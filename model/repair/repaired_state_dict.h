@@ -1,0 +1,82 @@
+#pragma once
+
+#include "checkpoint/pyobject.h"
+#include "checkpoint/state_dict.h"
+
+#include <QString>
+#include <QStringList>
+#include <QVector>
+
+#include <memory>
+
+namespace statescope {
+
+// How one output tensor's values are produced from the files, applied in this order:
+// take (source tensor, target tensor, or an int64 zero) -> transpose -> resize -> cast.
+// The repair plan (model/repair) builds recipes; the exporter (model/export) executes them, streaming
+// plain copies straight from the source mapping and running the rest in the tensor engine.
+struct TensorRecipe
+{
+    enum class Origin {
+        Source, // `tensor` is in the source checkpoint
+        Target, // take_from_target: `tensor` is in the target checkpoint
+        Zero,   // fill_num_batches_tracked: torch.tensor(0, dtype=torch.long), `tensor` is null
+    };
+    enum class Resize {
+        None,
+        SlicePad,    // copy the overlap with resizeTo; the rest from `padFrom` (target) or zeros
+        Interpolate, // bicubic on the square grid of rows after `prefixTokens` (timm pos_embed convention)
+    };
+
+    Origin origin = Origin::Source;
+    const PyTensor* tensor = nullptr;
+    bool transpose = false; // 2-D tensors only
+    Resize resize = Resize::None;
+    QVector<qint64> resizeTo;
+    const PyTensor* padFrom = nullptr;
+    int prefixTokens = 0;
+    DType castTo = DType::Unknown; // Unknown: keep the dtype
+
+    // What comes out, for the verdict and the writer.
+    DType dtype = DType::Unknown;
+    QVector<qint64> shape;
+
+    // A byte-for-byte copy of a source tensor: what `fix --auto` restricts itself to.
+    bool isPlainCopy() const
+    {
+        return origin == Origin::Source && !transpose && resize == Resize::None && castTo == DType::Unknown;
+    }
+};
+
+struct RepairedEntry
+{
+    QString key;       // the key in the output (what the model will see)
+    QString sourceKey; // the key it had in the source; empty for tensors that do not come from the source
+    TensorRecipe recipe;
+};
+
+// The source state dict after a repair plan. Immutable once built; shared as
+// std::shared_ptr<const RepairedStateDict>.
+class RepairedStateDict
+{
+public:
+    QVector<RepairedEntry> entries; // output order
+    QStringList dropped;            // source keys the plan removed
+    // The same content as a StateDict, so the load verdict and the views work unchanged: entries point at
+    // tensors made in `arena` with the output key's shape and dtype; `metadata` is the source's _metadata
+    // with its module prefixes remapped like the keys (torch's BatchNorm rule reads it), or null.
+    StateDict view;
+    PyArena arena;
+
+    RepairedStateDict() = default;
+    RepairedStateDict(const RepairedStateDict&) = delete;
+    RepairedStateDict& operator=(const RepairedStateDict&) = delete;
+
+    // Appends an entry and its view tensor (made from the recipe's dtype and shape, contiguous strides).
+    void append(RepairedEntry entry);
+};
+
+// The empty plan: every source tensor copied under its own key, metadata as it is.
+std::shared_ptr<const RepairedStateDict> identityRepair(const StateDict& source);
+
+} // namespace statescope
