@@ -58,8 +58,8 @@ void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
                       formatName(checkpoint.format()) + QLatin1Char(')'));
     m_header->setToolTip(checkpoint.path());
 
-    const QStringList dangerous = dangerousGlobals(checkpoint.globals());
-    const QStringList unsafe = unsafeGlobals(checkpoint.globals());
+    const QStringList dangerous = dangerousGlobals(checkpoint);
+    const QStringList unsafe = unsafeGlobals(checkpoint);
     if (!dangerous.isEmpty()) {
         m_warning->setText(tr("Dangerous file: torch.load would call %1. StateScope did not run it.")
                                .arg(dangerous.join(QLatin1String(", "))));

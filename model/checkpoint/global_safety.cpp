@@ -1,5 +1,6 @@
 #include "global_safety.h"
 
+#include "checkpoint/checkpoint.h"
 #include "checkpoint/dtype.h"
 
 #include <QSet>
@@ -132,6 +133,32 @@ QStringList dangerousGlobals(const QStringList& globals)
             out << g;
     }
     return out;
+}
+
+namespace {
+
+QStringList reportableGlobals(const Checkpoint& checkpoint)
+{
+    if (checkpoint.format() != CheckpointFormat::TorchScript)
+        return checkpoint.globals();
+    QStringList out;
+    for (const QString& g : checkpoint.globals()) {
+        if (!g.startsWith(QLatin1String("__torch__.")) && !g.startsWith(QLatin1String("torch.jit._pickle.")))
+            out << g;
+    }
+    return out;
+}
+
+} // namespace
+
+QStringList unsafeGlobals(const Checkpoint& checkpoint)
+{
+    return unsafeGlobals(reportableGlobals(checkpoint));
+}
+
+QStringList dangerousGlobals(const Checkpoint& checkpoint)
+{
+    return dangerousGlobals(reportableGlobals(checkpoint));
 }
 
 } // namespace statescope

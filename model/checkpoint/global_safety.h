@@ -19,4 +19,10 @@ GlobalSafety globalSafety(const QString& qualifiedName);
 QStringList unsafeGlobals(const QStringList& globals);
 QStringList dangerousGlobals(const QStringList& globals);
 
+class Checkpoint;
+// The same for an opened file. A TorchScript archive's `__torch__.*` classes are its own compiled module
+// types, which torch.jit.load builds from the archive's code without importing anything: not reported.
+QStringList unsafeGlobals(const Checkpoint& checkpoint);
+QStringList dangerousGlobals(const Checkpoint& checkpoint);
+
 } // namespace statescope

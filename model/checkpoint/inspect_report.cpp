@@ -132,8 +132,8 @@ QByteArray inspectJson(const Checkpoint& checkpoint, const QVector<StateDict>& c
     json.raw(selected.entries.isEmpty() ? "]" : "\n  ]");
     json.raw(",\n  ").key("metadata").value(selected.metadata ? objectToJson(selected.metadata, {}) : QJsonValue());
     json.raw(",\n  ").key("globals").strings(checkpoint.globals());
-    json.raw(",\n  ").key("unsafe_globals").strings(unsafeGlobals(checkpoint.globals()));
-    json.raw(",\n  ").key("dangerous_globals").strings(dangerousGlobals(checkpoint.globals()));
+    json.raw(",\n  ").key("unsafe_globals").strings(unsafeGlobals(checkpoint));
+    json.raw(",\n  ").key("dangerous_globals").strings(dangerousGlobals(checkpoint));
     QJsonValue objects = objectToJson(checkpoint.root(), stateDictObjects);
     if (!checkpoint.textMetadata().isEmpty()) {
         QJsonObject meta;
@@ -196,8 +196,8 @@ QString inspectText(const Checkpoint& checkpoint, const QVector<StateDict>& cand
         }
         out << QLatin1String("other state dicts: ") << others.join(QLatin1String(", ")) << QLatin1Char('\n');
     }
-    const QStringList dangerous = dangerousGlobals(checkpoint.globals());
-    const QStringList unsafe = unsafeGlobals(checkpoint.globals());
+    const QStringList dangerous = dangerousGlobals(checkpoint);
+    const QStringList unsafe = unsafeGlobals(checkpoint);
     if (!dangerous.isEmpty())
         out << QLatin1String("DANGER: this file calls ") << dangerous.join(QLatin1String(", "))
             << QLatin1String(" when loaded by torch.load; StateScope did not run it\n");

@@ -22,6 +22,7 @@ public:
     bool isBusy() const { return m_pending[0] != 0 || m_pending[1] != 0; }
     const OpenedCheckpoint& opened(Side side) const { return m_opened[static_cast<int>(side)]; }
     QString path(Side side) const { return m_paths[static_cast<int>(side)]; }
+    const QThread* workerThread() const { return &m_thread; }
 
 Q_SIGNALS:
     void checkpointOpened(statescope::Side side);
