@@ -59,6 +59,9 @@ public:
     const QString& path() const { return m_path; }
     CheckpointFormat format() const { return m_format; }
     const PyObject* root() const { return m_root; }
+    // The object tree as the file's pickle describes it. The same as root() except for TorchScript, whose
+    // root() is the module's state_dict() and whose pickle is the module object with its attributes.
+    const PyObject* pickleRoot() const { return m_pickleRoot ? m_pickleRoot : m_root; }
     // Every global the pickle names, in order of first appearance.
     const QStringList& globals() const { return m_globals; }
     const QVector<const PyStorage*>& storages() const { return m_storageOrder; }
@@ -79,6 +82,7 @@ public:
     PyArena& arena() { return m_arena; }
     int addFile(std::unique_ptr<MappedFile> file);
     void setRoot(PyObject* root) { m_root = root; }
+    void setPickleRoot(const PyObject* root) { m_pickleRoot = root; }
     void addGlobals(const QStringList& globals);
     void addStorage(const PyStorage* storage, const StorageBytes& bytes);
     void setByteOrder(const QString& order) { m_byteOrder = order; }
@@ -90,6 +94,7 @@ private:
     CheckpointFormat m_format;
     PyArena m_arena;
     PyObject* m_root = nullptr;
+    const PyObject* m_pickleRoot = nullptr;
     QStringList m_globals;
     std::vector<std::unique_ptr<MappedFile>> m_files;
     QHash<const PyStorage*, StorageBytes> m_storageBytes;

@@ -134,7 +134,8 @@ QByteArray inspectJson(const Checkpoint& checkpoint, const QVector<StateDict>& c
     json.raw(",\n  ").key("globals").strings(checkpoint.globals());
     json.raw(",\n  ").key("unsafe_globals").strings(unsafeGlobals(checkpoint));
     json.raw(",\n  ").key("dangerous_globals").strings(dangerousGlobals(checkpoint));
-    QJsonValue objects = objectToJson(checkpoint.root(), stateDictObjects);
+    // TorchScript: the module object of data.pkl (attributes, submodules, tensors), inert like any pickle.
+    QJsonValue objects = objectToJson(checkpoint.pickleRoot(), stateDictObjects);
     if (!checkpoint.textMetadata().isEmpty()) {
         QJsonObject meta;
         for (auto it = checkpoint.textMetadata().cbegin(); it != checkpoint.textMetadata().cend(); ++it)

@@ -13,6 +13,9 @@ namespace statescope {
 namespace {
 
 constexpr int kMaxNodes = 200000;
+// Objects shared through the pickle's memo are written at every place they appear (that is what the data
+// means), so a small hostile pickle can reference one long string millions of times. Text is budgeted too.
+constexpr qint64 kMaxTextBytes = qint64(32) << 20;
 constexpr int kMaxDepth = 200;
 
 QString dictKey(const PyObject* key)
@@ -70,7 +73,7 @@ public:
     {
         if (!o)
             return QJsonValue::Null;
-        if (++m_nodes > kMaxNodes || depth > kMaxDepth)
+        if (++m_nodes > kMaxNodes || depth > kMaxDepth || m_textBytes > kMaxTextBytes)
             return QJsonObject{{QStringLiteral("__truncated__"), true}};
         if (m_stateDicts.contains(o)) {
             return QJsonObject{{QStringLiteral("__state_dict__"), childCount(o)}};
@@ -133,9 +136,12 @@ private:
             const auto* c = o->as<PyComplex>();
             return QJsonObject{{QStringLiteral("__complex__"), QJsonArray{c->real, c->imag}}};
         }
-        case PyKind::String: return o->as<PyString>()->value;
+        case PyKind::String:
+            m_textBytes += o->as<PyString>()->value.size();
+            return o->as<PyString>()->value;
         case PyKind::Bytes:
         case PyKind::ByteArray:
+            m_textBytes += o->as<PyBytes>()->value.size() * 4 / 3;
             return QJsonObject{{o->is(PyKind::Bytes) ? QStringLiteral("__bytes__") : QStringLiteral("__bytearray__"),
                                 QString::fromLatin1(o->as<PyBytes>()->value.toBase64())}};
         case PyKind::List:
@@ -192,6 +198,7 @@ private:
     const QSet<const PyObject*>& m_stateDicts;
     QSet<const PyObject*> m_onPath;
     int m_nodes = 0;
+    qint64 m_textBytes = 0;
 };
 
 } // namespace

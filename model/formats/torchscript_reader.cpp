@@ -84,6 +84,7 @@ PyObject* readTorchScript(Checkpoint& checkpoint, int file)
         stateDict->items.push_back({checkpoint.arena().make<PyString>(entry.key), tensor});
     }
     checkpoint.setScriptModule(std::make_unique<ScriptModuleInfo>(std::move(*info)));
+    checkpoint.setPickleRoot(module);
     return stateDict;
 }
 
