@@ -1,0 +1,163 @@
+// The aligned source|target tree over real torch verdicts: every row's status agrees with what torch said
+// (missing, unexpected, size mismatch, filled), modules roll up the worst status below them, and
+// next/previous difference visits exactly the differing keys in display order.
+
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/state_dict.h"
+#include "diff/load_verdict.h"
+#include "diff/target_model.h"
+#include "formats/checkpoint_loader.h"
+#include "session/diff_tree_model.h"
+#include "support/fixtures.h"
+
+#include <QAbstractItemModelTester>
+#include <QJsonArray>
+#include <QSortFilterProxyModel>
+#include <QtTest>
+
+using namespace statescope;
+using namespace statescope::test;
+
+namespace {
+
+QJsonArray checkpointCases()
+{
+    QFile f(fixture(QStringLiteral("diff_pairs.expected.json")));
+    f.open(QIODevice::ReadOnly);
+    QJsonArray out;
+    for (const auto& c : QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("cases")).toArray()) {
+        const QJsonObject o = c.toObject();
+        if (o.value(QLatin1String("target_kind")).toString() == QLatin1String("checkpoint") &&
+            o.value(QLatin1String("exception")).toString() != QLatin1String("IndexError"))
+            out.append(o);
+    }
+    return out;
+}
+
+DiffSnapshot snapshotFor(const QJsonObject& c)
+{
+    DiffSnapshot s;
+    s.source = openCheckpoint(fixture(c.value(QLatin1String("source")).toString()));
+    s.target = openCheckpoint(fixture(c.value(QLatin1String("target")).toString()));
+    const QJsonValue dict = c.value(QLatin1String("source_dict"));
+    s.sourceDict = selectStateDict(*s.source, dict.isString() ? dict.toString() : QString());
+    s.targetDict = selectStateDict(*s.target, QString());
+    s.verdict = computeLoadVerdict(s.sourceDict, TargetModel::fromStateDict(s.targetDict, s.target->path()),
+                                   QStringLiteral("Model"));
+    return s;
+}
+
+QSet<QString> strings(const QJsonValue& v)
+{
+    QSet<QString> out;
+    for (const auto& s : v.toArray())
+        out.insert(s.isObject() ? s.toObject().value(QLatin1String("key")).toString() : s.toString());
+    return out;
+}
+
+void collectTensors(const QAbstractItemModel& model, const QModelIndex& parent, QVector<QModelIndex>* out)
+{
+    for (int r = 0; r < model.rowCount(parent); ++r) {
+        const QModelIndex i = model.index(r, 0, parent);
+        if (!i.data(DiffTreeModel::IsModuleRole).toBool())
+            out->push_back(i);
+        collectTensors(model, i, out);
+    }
+}
+
+} // namespace
+
+class TestDiffTreeModel : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void passesModelTester();
+    void statusesAgreeWithTorch_data();
+    void statusesAgreeWithTorch();
+};
+
+void TestDiffTreeModel::passesModelTester()
+{
+    DiffTreeModel model;
+    QSortFilterProxyModel proxy;
+    proxy.setRecursiveFilteringEnabled(true);
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QJsonArray cases = checkpointCases();
+    QVERIFY(cases.size() > 10);
+    for (const auto& c : cases)
+        model.setSnapshot(snapshotFor(c.toObject()));
+    proxy.setFilterFixedString(QStringLiteral("weight"));
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+}
+
+void TestDiffTreeModel::statusesAgreeWithTorch_data()
+{
+    QTest::addColumn<QJsonObject>("testCase");
+    for (const auto& c : checkpointCases())
+        QTest::newRow(qPrintable(c.toObject().value(QLatin1String("name")).toString())) << c.toObject();
+}
+
+void TestDiffTreeModel::statusesAgreeWithTorch()
+{
+    QFETCH(QJsonObject, testCase);
+    DiffTreeModel model;
+    model.setSnapshot(snapshotFor(testCase));
+    const QSet<QString> missing = strings(testCase.value(QLatin1String("missing")));
+    const QSet<QString> unexpected = strings(testCase.value(QLatin1String("unexpected")));
+    const QSet<QString> shapes = strings(testCase.value(QLatin1String("shape_mismatch")));
+    const QSet<QString> filled = strings(testCase.value(QLatin1String("filled_by_torch")));
+
+    QVector<QModelIndex> tensors;
+    collectTensors(model, {}, &tensors);
+    QStringList differing;
+    for (const QModelIndex& i : tensors) {
+        const QString key = i.data(DiffTreeModel::KeyRole).toString();
+        const auto status = static_cast<RowStatus>(i.data(DiffTreeModel::StatusRole).toInt());
+        if (shapes.contains(key))
+            QCOMPARE(status, RowStatus::ShapeMismatch);
+        else if (missing.contains(key))
+            QCOMPARE(status, RowStatus::Missing);
+        else if (unexpected.contains(key))
+            QCOMPARE(status, RowStatus::Unexpected);
+        else if (filled.contains(key))
+            QCOMPARE(status, RowStatus::FilledByTorch);
+        else
+            QVERIFY2(status == RowStatus::Equal || status == RowStatus::DtypeDiffers || status == RowStatus::IgnoredByTorch,
+                     qPrintable(key));
+        if (status != RowStatus::Equal)
+            differing << key;
+        // A module shows the worst status below it.
+        for (QModelIndex p = i.parent(); p.isValid(); p = p.parent())
+            QVERIFY(p.data(DiffTreeModel::StatusRole).toInt() >= static_cast<int>(status));
+    }
+    // Every key torch names has a row.
+    QSet<QString> rows;
+    for (const QModelIndex& i : tensors)
+        rows.insert(i.data(DiffTreeModel::KeyRole).toString());
+    for (const QSet<QString>& named : {missing, unexpected, shapes, filled}) {
+        for (const QString& key : named)
+            QVERIFY2(rows.contains(key), qPrintable(key));
+    }
+    // Alt+Down walks the differences in display order and wraps; Alt+Up walks back.
+    QStringList walked;
+    QModelIndex at = model.firstDifference();
+    for (int n = 0; at.isValid() && n < differing.size(); ++n) {
+        walked << at.data(DiffTreeModel::KeyRole).toString();
+        at = model.nextDifference(at, true);
+    }
+    QCOMPARE(walked, differing);
+    if (!differing.isEmpty()) {
+        QCOMPARE(at.data(DiffTreeModel::KeyRole).toString(), differing.front());
+        QCOMPARE(model.lastDifference().data(DiffTreeModel::KeyRole).toString(), differing.back());
+        QCOMPARE(model.nextDifference(model.firstDifference(), false).data(DiffTreeModel::KeyRole).toString(), differing.back());
+        QCOMPARE(model.differencePositions().size(), differing.size());
+    } else {
+        QVERIFY(!model.firstDifference().isValid());
+    }
+}
+
+QTEST_GUILESS_MAIN(TestDiffTreeModel)
+#include "tst_diff_tree_model.moc"
