@@ -2,6 +2,8 @@
 
 #include "checkpoint/global_safety.h"
 #include "session/checkpoint_tree_model.h"
+#include "session/diff_tree_model.h"
+#include "status_delegate.h"
 
 #include <QComboBox>
 #include <QDragEnterEvent>
@@ -40,7 +42,10 @@ CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(
     layout->addWidget(m_warning);
     layout->addWidget(m_stateDicts);
     layout->addWidget(m_view, 1);
-    connect(m_stateDicts, &QComboBox::currentIndexChanged, this, &CheckpointPane::selectStateDict);
+    connect(m_stateDicts, &QComboBox::currentIndexChanged, this, [this](int index) {
+        selectStateDict(index);
+        Q_EMIT stateDictChosen(index);
+    });
     showMessage(tr("Drop a checkpoint here or use File > Open."));
 }
 
@@ -88,11 +93,27 @@ void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
     selectStateDict(0);
 }
 
+void CheckpointPane::showDiff(DiffTreeModel* model, QItemSelectionModel* selection, bool sourceSide)
+{
+    if (m_view->model() != model) {
+        m_view->setModel(model);
+        m_view->setSelectionModel(selection);
+        m_view->setItemDelegate(new StatusDelegate(m_view));
+    }
+    for (int column = DiffTreeModel::SourceDType; column <= DiffTreeModel::SourceBytes; ++column)
+        m_view->setColumnHidden(column, !sourceSide);
+    for (int column = DiffTreeModel::TargetDType; column <= DiffTreeModel::TargetBytes; ++column)
+        m_view->setColumnHidden(column, sourceSide);
+    m_view->header()->setSectionResizeMode(DiffTreeModel::Name, QHeaderView::Stretch);
+}
+
 void CheckpointPane::selectStateDict(int index)
 {
     if (index < 0 || index >= m_opened.candidates.size())
         return;
     m_model->setStateDict(m_opened.candidates[index]);
+    if (m_view->model() != m_model)
+        return; // the aligned diff is showing; the session recomputes it for the new choice
     m_view->expandToDepth(0);
     m_view->resizeColumnToContents(CheckpointTreeModel::DTypeColumn);
     m_view->resizeColumnToContents(CheckpointTreeModel::Shape);

@@ -5,12 +5,14 @@
 #include <QWidget>
 
 class QComboBox;
+class QItemSelectionModel;
 class QLabel;
 class QTreeView;
 
 namespace statescope {
 
 class CheckpointTreeModel;
+class DiffTreeModel;
 
 // One side of the window: the file's name and format, a choice of state dict when the file holds several,
 // and the module tree. Files dropped on it are offered through fileDropped(); it never opens them itself.
@@ -22,11 +24,14 @@ public:
 
     void showCheckpoint(const OpenedCheckpoint& opened);
     void showMessage(const QString& message);
+    // Shows this side's columns of the aligned two-sided model (both panes share it and its selection).
+    void showDiff(DiffTreeModel* model, QItemSelectionModel* selection, bool sourceSide);
     QTreeView* view() const { return m_view; }
     CheckpointTreeModel* model() const { return m_model; }
 
 Q_SIGNALS:
     void fileDropped(const QString& path);
+    void stateDictChosen(int index);
 
 protected:
     void dragEnterEvent(QDragEnterEvent* event) override;

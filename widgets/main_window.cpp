@@ -1,13 +1,23 @@
 #include "main_window.h"
 
 #include "checkpoint_pane.h"
+#include "diff/diff_report.h"
+#include "session/diff_tree_model.h"
+#include "status_style.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QDockWidget>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QScrollBar>
+#include <QTreeView>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
+#include <QVBoxLayout>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QSplitter>
@@ -41,6 +51,41 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     busy->hide();
     statusBar()->addPermanentWidget(busy);
 
+    m_diffModel = new DiffTreeModel(this);
+    m_selection = new QItemSelectionModel(m_diffModel, this);
+    syncViews();
+
+    // The load report: what torch would say, copyable, and the legend of the row markers.
+    auto* dock = new QDockWidget(tr("Load report"), this);
+    dock->setObjectName(QStringLiteral("loadReport"));
+    auto* reportBox = new QWidget(dock);
+    auto* reportLayout = new QVBoxLayout(reportBox);
+    m_report = new QPlainTextEdit(reportBox);
+    m_report->setReadOnly(true);
+    m_report->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_report->setPlaceholderText(tr("Open a source and a target to see what load_state_dict(strict=True) would say."));
+    QString legend;
+    for (RowStatus status : {RowStatus::ShapeMismatch, RowStatus::Missing, RowStatus::Unexpected, RowStatus::DtypeDiffers,
+                             RowStatus::ValueDiffers, RowStatus::MappedByRule, RowStatus::FilledByTorch}) {
+        const StatusStyle style = statusStyle(status);
+        legend += QStringLiteral("<span style='background:%1;color:white'>&nbsp;%2&nbsp;</span>&nbsp;%3&nbsp;&nbsp; ")
+                      .arg(style.colour.name(), style.glyph.toHtmlEscaped(), DiffTreeModel::statusName(status).toHtmlEscaped());
+    }
+    auto* legendLabel = new QLabel(legend, reportBox);
+    legendLabel->setWordWrap(true);
+    reportLayout->addWidget(legendLabel);
+    reportLayout->addWidget(m_report);
+    dock->setWidget(reportBox);
+    addDockWidget(Qt::BottomDockWidgetArea, dock);
+    createNavigation();
+
+    connect(m_source, &CheckpointPane::stateDictChosen, this, [this](int i) { m_session->selectStateDict(Side::Source, i); });
+    connect(m_target, &CheckpointPane::stateDictChosen, this, [this](int i) { m_session->selectStateDict(Side::Target, i); });
+    connect(m_session, &Session::diffReady, this, &MainWindow::showDiff);
+    connect(m_session, &Session::diffFailed, this, [this](const QString& message) {
+        m_report->setPlainText(message);
+        statusBar()->showMessage(message);
+    });
     connect(m_source, &CheckpointPane::fileDropped, this, [this](const QString& p) { openFile(Side::Source, p); });
     connect(m_target, &CheckpointPane::fileDropped, this, [this](const QString& p) { openFile(Side::Target, p); });
     connect(m_session, &Session::busyChanged, busy, &QWidget::setVisible);
@@ -55,6 +100,85 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     updateTitle();
     resize(1200, 760);
+}
+
+void MainWindow::createNavigation()
+{
+    QMenu* go = menuBar()->addMenu(tr("&Go"));
+    auto add = [this, go](const QString& text, QList<QKeySequence> keys, auto slot) {
+        QAction* action = go->addAction(text, this, slot);
+        action->setShortcuts(keys);
+        action->setShortcutContext(Qt::WindowShortcut);
+    };
+    add(tr("&Next Difference"), {QKeySequence(Qt::ALT | Qt::Key_Down), QKeySequence(Qt::Key_F8)},
+        [this] { goToDifference(true); });
+    add(tr("&Previous Difference"), {QKeySequence(Qt::ALT | Qt::Key_Up), QKeySequence(Qt::Key_F7)},
+        [this] { goToDifference(false); });
+    add(tr("&First Difference"), {QKeySequence(Qt::ALT | Qt::Key_Home)}, [this] { goToDifference(true, true); });
+    add(tr("&Last Difference"), {QKeySequence(Qt::ALT | Qt::Key_End)}, [this] { goToDifference(false, true); });
+}
+
+void MainWindow::goToDifference(bool forward, bool fromEnd)
+{
+    const QModelIndex current = fromEnd ? QModelIndex() : m_selection->currentIndex();
+    const QModelIndex next = m_diffModel->nextDifference(current.isValid() ? current.siblingAtColumn(0) : current, forward);
+    if (!next.isValid()) {
+        statusBar()->showMessage(tr("No differences"), 3000);
+        return;
+    }
+    m_selection->setCurrentIndex(next, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    for (CheckpointPane* p : {m_source, m_target}) {
+        for (QModelIndex parent = next.parent(); parent.isValid(); parent = parent.parent())
+            p->view()->expand(parent);
+        p->view()->scrollTo(next);
+    }
+}
+
+// The two sides are one model seen twice: expanding, collapsing and scrolling one side does the same on the
+// other, and they share one selection model.
+void MainWindow::syncViews()
+{
+    QTreeView* left = m_source->view();
+    QTreeView* right = m_target->view();
+    for (auto [from, to] : {std::pair{left, right}, std::pair{right, left}}) {
+        connect(from, &QTreeView::expanded, to, [to](const QModelIndex& i) {
+            if (to->model() == i.model() && !to->isExpanded(i))
+                to->expand(i);
+        });
+        connect(from, &QTreeView::collapsed, to, [to](const QModelIndex& i) {
+            if (to->model() == i.model() && to->isExpanded(i))
+                to->collapse(i);
+        });
+        connect(from->verticalScrollBar(), &QScrollBar::valueChanged, to, [from, to](int value) {
+            if (from->model() == to->model() && to->verticalScrollBar()->value() != value)
+                to->verticalScrollBar()->setValue(value);
+        });
+    }
+}
+
+void MainWindow::showDiff()
+{
+    const DiffSnapshot& snapshot = m_session->diff();
+    m_diffModel->setSnapshot(snapshot);
+    m_source->showDiff(m_diffModel, m_selection, true);
+    m_target->showDiff(m_diffModel, m_selection, false);
+    // Open the tree down to every difference, as "expand to differences" in diff tools.
+    for (QModelIndex at = m_diffModel->firstDifference(), first = at; at.isValid();) {
+        for (QModelIndex parent = at.parent(); parent.isValid(); parent = parent.parent())
+            m_source->view()->expand(parent);
+        at = m_diffModel->nextDifference(at, true);
+        if (at == first)
+            break;
+    }
+    const DiffResult& verdict = *snapshot.verdict;
+    const DiffSide source{snapshot.source->path(), formatName(snapshot.source->format()), snapshot.sourceDict.path,
+                          int(snapshot.sourceDict.entries.size())};
+    const DiffSide target{snapshot.target->path(), formatName(snapshot.target->format()), snapshot.targetDict.path,
+                          int(snapshot.targetDict.entries.size())};
+    m_report->setPlainText(diffText(source, target, snapshot.modelName, verdict));
+    statusBar()->showMessage(verdict.loadable ? tr("The source loads into the target with strict=True")
+                                              : tr("%n difference(s): load_state_dict(strict=True) would fail", nullptr,
+                                                   m_diffModel->differencePositions().size()));
 }
 
 void MainWindow::openFile(Side side, const QString& path)

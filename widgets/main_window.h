@@ -5,10 +5,13 @@
 #include <QMainWindow>
 
 class QApplication;
+class QItemSelectionModel;
+class QPlainTextEdit;
 
 namespace statescope {
 
 class CheckpointPane;
+class DiffTreeModel;
 
 // The desktop inspector: the checkpoint being loaded (source) beside what the model expects (target).
 class MainWindow : public QMainWindow
@@ -21,14 +24,25 @@ public:
     void openDemo();
     Session* session() const { return m_session; }
     CheckpointPane* pane(Side side) const { return side == Side::Source ? m_source : m_target; }
+    DiffTreeModel* diffModel() const { return m_diffModel; }
+    QItemSelectionModel* selection() const { return m_selection; }
+    QPlainTextEdit* loadReport() const { return m_report; }
+    // Moves the shared selection to the next/previous/first/last difference and scrolls both sides to it.
+    void goToDifference(bool forward, bool fromEnd = false);
 
 private:
     void chooseFile(Side side);
     void updateTitle();
+    void showDiff();
+    void syncViews();
+    void createNavigation();
 
     Session* m_session = nullptr;
     CheckpointPane* m_source = nullptr;
     CheckpointPane* m_target = nullptr;
+    DiffTreeModel* m_diffModel = nullptr;
+    QItemSelectionModel* m_selection = nullptr;
+    QPlainTextEdit* m_report = nullptr;
 };
 
 // Parses the GUI command line (SOURCE [TARGET] [--demo]) and runs the window's event loop.

@@ -162,4 +162,11 @@ TargetModel TargetModel::fromScript(const ScriptModuleInfo& info, const StateDic
     return model;
 }
 
+TargetModel TargetModel::forCheckpoint(const Checkpoint& checkpoint, const StateDict& stateDict)
+{
+    const ScriptModuleInfo* script = checkpoint.scriptModule();
+    return script && stateDict.path.isEmpty() ? fromScript(*script, stateDict, checkpoint.path())
+                                              : fromStateDict(stateDict, checkpoint.path());
+}
+
 } // namespace statescope

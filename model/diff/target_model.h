@@ -8,6 +8,7 @@
 
 namespace statescope {
 
+class Checkpoint;
 struct ScriptModuleInfo;
 struct StateDict;
 
@@ -50,6 +51,9 @@ public:
     // its state dict. Throws FormatError when the two disagree.
     static TargetModel fromScript(const ScriptModuleInfo& info, const StateDict& stateDict,
                                   const QString& file);
+    // The best model a file describes: the real module tree of a TorchScript archive when its state dict
+    // is the one used, else the tree rebuilt from the selected state dict's keys.
+    static TargetModel forCheckpoint(const Checkpoint& checkpoint, const StateDict& stateDict);
 
     const QVector<TargetModule>& modules() const { return m_modules; } // pre-order, [0] is the root
     // type(model).__name__ when known (TorchScript), else empty.

@@ -2,6 +2,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/state_dict.h"
+#include "session/diff_tree_model.h"
 
 #include <QObject>
 #include <QString>
@@ -28,12 +29,18 @@ public:
 
 public Q_SLOTS:
     void open(int side, quint64 job, const QString& path);
+    // The key-level verdict of loading the source's state dict `sourceIndex` into the target's `targetIndex`.
+    void diff(quint64 job, const statescope::OpenedCheckpoint& source, int sourceIndex,
+              const statescope::OpenedCheckpoint& target, int targetIndex);
 
 Q_SIGNALS:
     void opened(int side, quint64 job, const statescope::OpenedCheckpoint& result);
     void failed(int side, quint64 job, const QString& message);
+    void diffReady(quint64 job, const statescope::DiffSnapshot& snapshot);
+    void diffFailed(quint64 job, const QString& message);
 };
 
 } // namespace statescope
 
 Q_DECLARE_METATYPE(statescope::OpenedCheckpoint)
+Q_DECLARE_METATYPE(statescope::DiffSnapshot)

@@ -36,6 +36,7 @@ struct DiffSnapshot
     StateDict sourceDict; // after the repair plan
     StateDict targetDict;
     std::shared_ptr<const DiffResult> verdict;
+    QString modelName; // the class name in torch's message
     QHash<QString, QString> originalSourceKeys; // output key -> key in the source file, where they differ
     std::shared_ptr<const ValueDiffResult> values; // may be null (no value comparison yet)
 };

@@ -7,12 +7,15 @@ namespace statescope {
 Session::Session(QObject* parent) : QObject(parent)
 {
     qRegisterMetaType<OpenedCheckpoint>();
+    qRegisterMetaType<DiffSnapshot>();
     m_thread.setObjectName(QStringLiteral("statescope-worker"));
     m_worker = new CheckpointWorker;
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
     connect(m_worker, &CheckpointWorker::opened, this, &Session::onOpened);
     connect(m_worker, &CheckpointWorker::failed, this, &Session::onFailed);
+    connect(m_worker, &CheckpointWorker::diffReady, this, &Session::onDiffReady);
+    connect(m_worker, &CheckpointWorker::diffFailed, this, &Session::onDiffFailed);
     m_thread.start();
 }
 
@@ -41,7 +44,9 @@ void Session::onOpened(int side, quint64 job, const OpenedCheckpoint& result)
     m_pending[side] = 0;
     m_opened[side] = result;
     m_paths[side] = result.checkpoint->path();
+    m_selected[side] = 0;
     Q_EMIT checkpointOpened(static_cast<Side>(side));
+    startDiff();
     if (!isBusy())
         Q_EMIT busyChanged(false);
 }
@@ -52,6 +57,53 @@ void Session::onFailed(int side, quint64 job, const QString& message)
         return;
     m_pending[side] = 0;
     Q_EMIT openFailed(static_cast<Side>(side), message);
+    if (!isBusy())
+        Q_EMIT busyChanged(false);
+}
+
+void Session::selectStateDict(Side side, int index)
+{
+    const int i = static_cast<int>(side);
+    if (index < 0 || index >= m_opened[i].candidates.size() || index == m_selected[i])
+        return;
+    m_selected[i] = index;
+    startDiff();
+}
+
+void Session::startDiff()
+{
+    const OpenedCheckpoint& source = m_opened[0];
+    const OpenedCheckpoint& target = m_opened[1];
+    if (!source.checkpoint || !target.checkpoint || source.candidates.isEmpty() || target.candidates.isEmpty())
+        return;
+    const bool wasBusy = isBusy();
+    const quint64 job = m_nextJob++;
+    m_pendingDiff = job;
+    QMetaObject::invokeMethod(
+        m_worker,
+        [worker = m_worker, job, source, target, s = m_selected[0], t = m_selected[1]] { worker->diff(job, source, s, target, t); },
+        Qt::QueuedConnection);
+    if (!wasBusy)
+        Q_EMIT busyChanged(true);
+}
+
+void Session::onDiffReady(quint64 job, const DiffSnapshot& snapshot)
+{
+    if (job != m_pendingDiff)
+        return; // a newer file or state dict choice superseded this diff
+    m_pendingDiff = 0;
+    m_diff = snapshot;
+    Q_EMIT diffReady();
+    if (!isBusy())
+        Q_EMIT busyChanged(false);
+}
+
+void Session::onDiffFailed(quint64 job, const QString& message)
+{
+    if (job != m_pendingDiff)
+        return;
+    m_pendingDiff = 0;
+    Q_EMIT diffFailed(message);
     if (!isBusy())
         Q_EMIT busyChanged(false);
 }

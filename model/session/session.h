@@ -19,19 +19,28 @@ public:
     ~Session() override;
 
     void open(Side side, const QString& path);
-    bool isBusy() const { return m_pending[0] != 0 || m_pending[1] != 0; }
+    bool isBusy() const { return m_pending[0] != 0 || m_pending[1] != 0 || m_pendingDiff != 0; }
     const OpenedCheckpoint& opened(Side side) const { return m_opened[static_cast<int>(side)]; }
     QString path(Side side) const { return m_paths[static_cast<int>(side)]; }
     const QThread* workerThread() const { return &m_thread; }
+    // Which state dict of each side the diff uses (index into its candidates); re-runs the diff.
+    void selectStateDict(Side side, int index);
+    int selectedStateDict(Side side) const { return m_selected[static_cast<int>(side)]; }
+    const DiffSnapshot& diff() const { return m_diff; }
 
 Q_SIGNALS:
     void checkpointOpened(statescope::Side side);
     void openFailed(statescope::Side side, const QString& message);
     void busyChanged(bool busy);
+    void diffReady();
+    void diffFailed(const QString& message);
 
 private:
     void onOpened(int side, quint64 job, const OpenedCheckpoint& result);
     void onFailed(int side, quint64 job, const QString& message);
+    void startDiff();
+    void onDiffReady(quint64 job, const DiffSnapshot& snapshot);
+    void onDiffFailed(quint64 job, const QString& message);
 
     QThread m_thread;
     CheckpointWorker* m_worker = nullptr; // owned by m_thread's event loop, deleted when it finishes
@@ -39,6 +48,9 @@ private:
     quint64 m_pending[2] = {0, 0};
     OpenedCheckpoint m_opened[2];
     QString m_paths[2];
+    int m_selected[2] = {0, 0};
+    quint64 m_pendingDiff = 0;
+    DiffSnapshot m_diff;
 };
 
 } // namespace statescope

@@ -4,12 +4,16 @@
 #include "checkpoint_pane.h"
 #include "main_window.h"
 #include "session/checkpoint_tree_model.h"
+#include "session/diff_tree_model.h"
 #include "support/fixtures.h"
 
+#include <QItemSelectionModel>
 #include <QLabel>
+#include <QPlainTextEdit>
 #include <QSignalSpy>
 #include <QThread>
 #include <QTreeView>
+#include <QJsonArray>
 #include <QtTest>
 
 using namespace statescope;
@@ -23,6 +27,7 @@ private Q_SLOTS:
     void demoOpens();
     void hostileFileShowsBanner();
     void brokenFileShowsError();
+    void diffShowsVerdictAndNavigates();
 };
 
 void TestMainWindow::opensBothSidesOnTheWorker()
@@ -78,6 +83,67 @@ void TestMainWindow::brokenFileShowsError()
     for (const QLabel* label : window.pane(Side::Target)->findChildren<QLabel*>())
         shown = shown || label->text().contains(QLatin1String("data/0 is 4096 bytes"));
     QVERIFY(shown);
+}
+
+// Both sides open: the worker computes torch's verdict, the load report shows torch's exact text, and
+// Alt+Down / Alt+Up move one shared selection through the differences on both sides.
+void TestMainWindow::diffShowsVerdictAndNavigates()
+{
+    QFile cases(fixture(QStringLiteral("diff_pairs.expected.json")));
+    QVERIFY(cases.open(QIODevice::ReadOnly));
+    QJsonObject changedHead;
+    for (const auto& c : QJsonDocument::fromJson(cases.readAll()).object().value(QLatin1String("cases")).toArray()) {
+        if (c.toObject().value(QLatin1String("name")).toString() == QLatin1String("changed_head"))
+            changedHead = c.toObject();
+    }
+    QVERIFY(!changedHead.isEmpty());
+
+    MainWindow window;
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy ready(window.session(), &Session::diffReady);
+    window.openFile(Side::Source, fixture(changedHead.value(QLatin1String("source")).toString()));
+    window.openFile(Side::Target, fixture(changedHead.value(QLatin1String("target")).toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
+
+    // torch's own text, with the model name the diff used ("Model" for a checkpoint target).
+    const QString torchError = changedHead.value(QLatin1String("torch_error")).toString()
+                                   .replace(changedHead.value(QLatin1String("model_name")).toString() + QLatin1Char(':'),
+                                            QStringLiteral("Model:"));
+    QVERIFY2(window.loadReport()->toPlainText().contains(torchError), qPrintable(window.loadReport()->toPlainText()));
+
+    // Both panes show the same model and share one selection.
+    QCOMPARE(window.pane(Side::Source)->view()->model(), window.diffModel());
+    QCOMPARE(window.pane(Side::Target)->view()->selectionModel(), window.selection());
+    QCOMPARE(window.pane(Side::Source)->view()->selectionModel(), window.selection());
+
+    QStringList mismatched;
+    for (const auto& m : changedHead.value(QLatin1String("shape_mismatch")).toArray())
+        mismatched << m.toObject().value(QLatin1String("key")).toString();
+    QVERIFY(!mismatched.isEmpty());
+    QTest::keyClick(&window, Qt::Key_Down, Qt::AltModifier);
+    QCOMPARE(window.selection()->currentIndex().data(DiffTreeModel::KeyRole).toString(), mismatched.front());
+    QTest::keyClick(&window, Qt::Key_F8);
+    QTest::keyClick(&window, Qt::Key_Up, Qt::AltModifier);
+    QCOMPARE(window.selection()->currentIndex().data(DiffTreeModel::KeyRole).toString(), mismatched.front());
+    QTest::keyClick(&window, Qt::Key_End, Qt::AltModifier);
+    QCOMPARE(window.selection()->currentIndex().data(DiffTreeModel::KeyRole).toString(), mismatched.back());
+
+    // Expanding a module on one side expands it on the other.
+    QTreeView* left = window.pane(Side::Source)->view();
+    QTreeView* right = window.pane(Side::Target)->view();
+    left->collapseAll();
+    QVERIFY(!right->isExpanded(window.diffModel()->index(0, 0)) || window.diffModel()->rowCount(window.diffModel()->index(0, 0)) == 0);
+    for (int r = 0; r < window.diffModel()->rowCount(); ++r) {
+        const QModelIndex i = window.diffModel()->index(r, 0);
+        if (window.diffModel()->rowCount(i) == 0)
+            continue;
+        left->expand(i);
+        QVERIFY(right->isExpanded(i));
+        right->collapse(i);
+        QVERIFY(!left->isExpanded(i));
+        break;
+    }
 }
 
 QTEST_MAIN(TestMainWindow)
