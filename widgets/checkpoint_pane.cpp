@@ -25,12 +25,13 @@ CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(
     m_header = new QLabel(this);
     m_header->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_warning = new QLabel(this);
-    m_warning->setWordWrap(true);
-    m_warning->setStyleSheet(QStringLiteral("QLabel { background: #fde2e1; color: #7a1712; padding: 4px; }"));
-    m_warning->hide();
+    // Both panes keep the same header rows (safety line, state-dict choice) so their trees line up row for
+    // row; long warnings stay on one line and show in full as a tooltip.
+    m_warning->setWordWrap(false);
+    m_warning->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_stateDicts = new QComboBox(this);
     m_stateDicts->setToolTip(tr("State dict inside the file"));
-    m_stateDicts->hide();
+    m_stateDicts->setEnabled(false);
     m_model = new CheckpointTreeModel(this);
     m_view = new QTreeView(this);
     m_view->setModel(m_model);
@@ -65,17 +66,22 @@ void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
 
     const QStringList dangerous = dangerousGlobals(checkpoint);
     const QStringList unsafe = unsafeGlobals(checkpoint);
+    static const QString danger = QStringLiteral("QLabel { background: #fde2e1; color: #7a1712; padding: 3px; }");
+    static const QString caution = QStringLiteral("QLabel { background: #fff4d6; color: #6b4e00; padding: 3px; }");
+    static const QString fine = QStringLiteral("QLabel { background: #e6f4ea; color: #1e5631; padding: 3px; }");
+    QString warning;
     if (!dangerous.isEmpty()) {
-        m_warning->setText(tr("Dangerous file: torch.load would call %1. StateScope did not run it.")
-                               .arg(dangerous.join(QLatin1String(", "))));
-        m_warning->show();
+        warning = tr("Dangerous: torch.load would call %1. StateScope did not run it.").arg(dangerous.join(QLatin1String(", ")));
+        m_warning->setStyleSheet(danger);
     } else if (!unsafe.isEmpty()) {
-        m_warning->setText(tr("torch.load(weights_only=True) would refuse this file: it names %1.")
-                               .arg(unsafe.join(QLatin1String(", "))));
-        m_warning->show();
+        warning = tr("torch.load(weights_only=True) would refuse this file: it names %1.").arg(unsafe.join(QLatin1String(", ")));
+        m_warning->setStyleSheet(caution);
     } else {
-        m_warning->hide();
+        warning = tr("Only tensors and plain data: torch.load(weights_only=True) reads this file.");
+        m_warning->setStyleSheet(fine);
     }
+    m_warning->setText(warning);
+    m_warning->setToolTip(warning);
 
     const QSignalBlocker blocker(m_stateDicts);
     m_stateDicts->clear();
@@ -83,7 +89,7 @@ void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
         m_stateDicts->addItem(tr("%1 (%n tensors)", nullptr, candidate.entries.size())
                                   .arg(candidate.path.isEmpty() ? tr("<root>") : candidate.path));
     }
-    m_stateDicts->setVisible(opened.candidates.size() > 1);
+    m_stateDicts->setEnabled(opened.candidates.size() > 1);
     if (opened.candidates.isEmpty()) {
         m_model->clear();
         showMessage(tr("%1 holds no state dict").arg(QFileInfo(checkpoint.path()).fileName()));

@@ -23,6 +23,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTimer>
 
 namespace statescope {
 
@@ -118,6 +119,21 @@ void MainWindow::createNavigation()
     add(tr("&Last Difference"), {QKeySequence(Qt::ALT | Qt::Key_End)}, [this] { goToDifference(false, true); });
 }
 
+void MainWindow::selectKey(const QString& key)
+{
+    const QModelIndex index = m_diffModel->indexOfKey(key);
+    if (!index.isValid()) {
+        statusBar()->showMessage(tr("%1 is on neither side").arg(key));
+        return;
+    }
+    m_selection->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    for (CheckpointPane* p : {m_source, m_target}) {
+        for (QModelIndex parent = index.parent(); parent.isValid(); parent = parent.parent())
+            p->view()->expand(parent);
+        p->view()->scrollTo(index);
+    }
+}
+
 void MainWindow::goToDifference(bool forward, bool fromEnd)
 {
     const QModelIndex current = fromEnd ? QModelIndex() : m_selection->currentIndex();
@@ -126,12 +142,7 @@ void MainWindow::goToDifference(bool forward, bool fromEnd)
         statusBar()->showMessage(tr("No differences"), 3000);
         return;
     }
-    m_selection->setCurrentIndex(next, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    for (CheckpointPane* p : {m_source, m_target}) {
-        for (QModelIndex parent = next.parent(); parent.isValid(); parent = parent.parent())
-            p->view()->expand(parent);
-        p->view()->scrollTo(next);
-    }
+    selectKey(next.data(DiffTreeModel::KeyRole).toString());
 }
 
 // The two sides are one model seen twice: expanding, collapsing and scrolling one side does the same on the
@@ -236,6 +247,13 @@ int runMainWindow(QApplication& app)
     parser.addPositionalArgument(QStringLiteral("TARGET"), QStringLiteral("What the model expects."));
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the bundled demo checkpoints."));
     parser.addOption(demo);
+    const QCommandLineOption select(QStringLiteral("select"), QStringLiteral("Select KEY once both sides are open."),
+                                    QStringLiteral("KEY"));
+    parser.addOption(select);
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save a picture of the window to FILE once the files are open, then quit."),
+                                        QStringLiteral("FILE"));
+    parser.addOption(screenshot);
     parser.process(app);
 
     MainWindow window;
@@ -246,6 +264,23 @@ int runMainWindow(QApplication& app)
         window.openFile(Side::Source, files[0]);
     if (files.size() > 1)
         window.openFile(Side::Target, files[1]);
+    if (parser.isSet(select)) {
+        const QString key = parser.value(select);
+        QObject::connect(window.session(), &Session::diffReady, &window, [&window, key] { window.selectKey(key); });
+    }
+    if (parser.isSet(screenshot)) {
+        // For docs/ and bug reports: wait until nothing is loading, then grab what a user would see.
+        const QString file = parser.value(screenshot);
+        QObject::connect(window.session(), &Session::busyChanged, &window, [&window, file](bool busy) {
+            if (busy)
+                return;
+            QTimer::singleShot(200, &window, [&window, file] {
+                if (!window.grab().save(file))
+                    qWarning("cannot write %s", qPrintable(file));
+                QCoreApplication::quit();
+            });
+        });
+    }
     window.show();
     return app.exec();
 }

@@ -29,6 +29,8 @@ public:
     QPlainTextEdit* loadReport() const { return m_report; }
     // Moves the shared selection to the next/previous/first/last difference and scrolls both sides to it.
     void goToDifference(bool forward, bool fromEnd = false);
+    // Selects a key (or module path) on both sides and scrolls to it (`--select KEY`, IDE integration).
+    void selectKey(const QString& key);
 
 private:
     void chooseFile(Side side);
