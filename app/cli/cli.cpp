@@ -3,6 +3,7 @@
 #include "cli_output.h"
 #include "diff_command.h"
 #include "inspect_command.h"
+#include "suggest_command.h"
 
 #include <QCoreApplication>
 
@@ -17,8 +18,10 @@ QString usage()
         "  statescope [SOURCE [TARGET]] [--select KEY] [--demo]   open the desktop inspector\n"
         "  statescope inspect FILE [--json] [--state-dict PATH]   list a checkpoint's tensors\n"
         "  statescope diff SOURCE TARGET [--json] [--values] [--atol A] [--rtol R]\n"
-        "                  [--source-dict PATH] [--target-dict PATH] [--model-name NAME]\n"
+        "                  [--source-dict PATH] [--target-dict PATH] [--rules RULES] [--model-name NAME]\n"
         "                                                         would TARGET's model load SOURCE (strict=True)?\n"
+        "  statescope suggest SOURCE TARGET [--source-dict PATH] [--target-dict PATH] [--python]\n"
+        "                                                         rules that make SOURCE load into TARGET\n"
         "\n"
         "FILE: a torch.save archive (zip or legacy), a safetensors file, a TorchScript archive or a\n"
         "*.index.json of shards; the format is read from the bytes. Nothing in the file is ever executed.\n"
@@ -33,7 +36,7 @@ bool isCliInvocation(const QStringList& arguments)
     if (arguments.size() < 2)
         return false;
     const QString& first = arguments.at(1);
-    return first == QLatin1String("inspect") || first == QLatin1String("diff") || first == QLatin1String("--help") ||
+    return first == QLatin1String("inspect") || first == QLatin1String("diff") || first == QLatin1String("suggest") || first == QLatin1String("--help") ||
            first == QLatin1String("-h") || first == QLatin1String("--version") || first == QLatin1String("help");
 }
 
@@ -46,6 +49,8 @@ int runCli(const QStringList& arguments)
         return runInspect(rest);
     if (command == QLatin1String("diff"))
         return runDiff(rest);
+    if (command == QLatin1String("suggest"))
+        return runSuggest(rest);
     if (command == QLatin1String("--version")) {
         printOut(QLatin1String("statescope ") + QCoreApplication::applicationVersion() + QLatin1Char('\n'));
         return 0;

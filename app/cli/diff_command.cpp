@@ -9,6 +9,8 @@
 #include "diff/value_report.h"
 #include "formats/checkpoint_loader.h"
 #include "formats/format_error.h"
+#include "repair/apply_plan.h"
+#include "repair/repair_plan.h"
 
 #include <QCommandLineParser>
 #include <QJsonArray>
@@ -67,7 +69,11 @@ int runDiff(const QStringList& arguments)
                                   QStringLiteral("A"), QStringLiteral("1e-08"));
     const QCommandLineOption rtol(QStringLiteral("rtol"), QStringLiteral("allclose's relative tolerance (default 1e-05)."),
                                   QStringLiteral("R"), QStringLiteral("1e-05"));
-    parser.addOptions({json, sourceDict, targetDict, modelName, values, atol, rtol});
+    const QCommandLineOption rules(
+        QStringLiteral("rules"),
+        QStringLiteral("Apply this rules file (CLI.md) to SOURCE first; its source_dict applies unless --source-dict."),
+        QStringLiteral("RULES"));
+    parser.addOptions({json, sourceDict, targetDict, modelName, values, atol, rtol, rules});
     if (!parser.parse(arguments))
         return fail(parser.errorText());
     if (parser.isSet(QStringLiteral("help"))) {
@@ -86,8 +92,13 @@ int runDiff(const QStringList& arguments)
         return fail(QStringLiteral("--atol and --rtol take non-negative numbers"));
 
     try {
+        RepairPlan plan;
+        if (parser.isSet(rules))
+            plan = readRepairPlan(parser.value(rules));
         const auto source = openCheckpoint(files.at(0));
-        const StateDict sourceState = select(*source, parser, sourceDict);
+        const StateDict sourceState = !parser.isSet(sourceDict) && !plan.sourceDict.isNull()
+                                          ? selectStateDict(*source, plan.sourceDict)
+                                          : select(*source, parser, sourceDict);
         const auto target = openCheckpoint(files.at(1));
         const StateDict targetState = select(*target, parser, targetDict);
         // A TorchScript archive knows its real module tree (keyless modules, types); a state dict only its
@@ -99,15 +110,32 @@ int runDiff(const QStringList& arguments)
         QString name = parser.value(modelName);
         if (!parser.isSet(modelName))
             name = model.className().isEmpty() ? QStringLiteral("Model") : model.className();
-        const auto result = computeLoadVerdict(sourceState, model, name);
+        // Without --rules the plan is empty and the verdict sees the source as it is.
+        const auto repaired = parser.isSet(rules) ? applyPlan(plan, sourceState, &targetState) : nullptr;
+        const auto result = computeLoadVerdict(repaired ? repaired->view : sourceState, model, name);
         const DiffSide sourceSide = side(*source, sourceState);
         const DiffSide targetSide = side(*target, targetState);
         keepUntilExit(source);
         keepUntilExit(target);
         ValueDiffResult valueResult;
         if (parser.isSet(values)) {
-            valueResult = compareValues(*source, sourceState.entries, *target, targetState.entries,
-                                        valuePairsOf(*result), valueOptions);
+            QVector<ValuePair> pairs = valuePairsOf(*result);
+            if (repaired) {
+                // Values are compared where the output is a byte-for-byte copy of a source tensor, under its
+                // source key; computed tensors (cast, resize, ...) only exist once `fix` writes them.
+                QHash<QString, const RepairedEntry*> byKey;
+                for (const RepairedEntry& e : repaired->entries)
+                    byKey.insert(e.key, &e);
+                QVector<ValuePair> copies;
+                for (const ValuePair& p : pairs) {
+                    const RepairedEntry* e = byKey.value(p.sourceKey);
+                    if (e && e->recipe.isPlainCopy())
+                        copies.push_back({e->sourceKey, p.targetKey});
+                }
+                pairs = copies;
+            }
+            valueResult = compareValues(*source, sourceState.entries, *target, targetState.entries, pairs,
+                                        valueOptions);
             if (!valueResult.error.isEmpty())
                 return fail(valueResult.error);
         }

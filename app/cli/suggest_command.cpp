@@ -1,0 +1,102 @@
+#include "suggest_command.h"
+
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/state_dict.h"
+#include "cli_output.h"
+#include "diff/diff_result.h"
+#include "diff/load_verdict.h"
+#include "diff/target_model.h"
+#include "formats/checkpoint_loader.h"
+#include "formats/format_error.h"
+#include "repair/apply_plan.h"
+#include "repair/python_snippet.h"
+#include "repair/suggestions.h"
+
+#include <QCommandLineParser>
+#include <QJsonArray>
+
+namespace statescope {
+
+namespace {
+
+StateDict select(const Checkpoint& checkpoint, const QCommandLineParser& parser, const QCommandLineOption& option)
+{
+    if (!parser.isSet(option))
+        return selectStateDict(checkpoint, QString());
+    const QString path = parser.value(option);
+    return selectStateDict(checkpoint, path.isNull() ? QStringLiteral("") : path);
+}
+
+} // namespace
+
+int runSuggest(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Suggests rules that make SOURCE load into TARGET's model (strict=True), as the rules JSON "
+                       "that `diff --rules` and `fix --rules` read.\nExit status: 0 done, 2 error."));
+    parser.addHelpOption();
+    parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("the checkpoint being loaded"));
+    parser.addPositionalArgument(QStringLiteral("TARGET"),
+                                 QStringLiteral("what the model expects: a checkpoint of it, or its TorchScript archive"));
+    const QCommandLineOption sourceDict(
+        QStringLiteral("source-dict"),
+        QStringLiteral("State dict inside SOURCE, components joined by '/' (\"\" = root)."), QStringLiteral("PATH"));
+    const QCommandLineOption targetDict(
+        QStringLiteral("target-dict"),
+        QStringLiteral("State dict inside TARGET, components joined by '/' (\"\" = root)."), QStringLiteral("PATH"));
+    const QCommandLineOption python(
+        QStringLiteral("python"),
+        QStringLiteral("Print a Python function fix_state_dict(state_dict, target_state_dict=None) instead."));
+    parser.addOptions({sourceDict, targetDict, python});
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return 0;
+    }
+    const QStringList files = parser.positionalArguments();
+    if (files.size() != 2)
+        return fail(QStringLiteral("suggest takes exactly SOURCE and TARGET (see statescope suggest --help)"));
+    try {
+        const auto source = openCheckpoint(files.at(0));
+        const StateDict sourceState = select(*source, parser, sourceDict);
+        const auto target = openCheckpoint(files.at(1));
+        const StateDict targetState = select(*target, parser, targetDict);
+        const ScriptModuleInfo* script = target->scriptModule();
+        const TargetModel model = script && targetState.path.isEmpty()
+                                      ? TargetModel::fromScript(*script, targetState, target->path())
+                                      : TargetModel::fromStateDict(targetState, target->path());
+        keepUntilExit(source);
+        keepUntilExit(target);
+        const QVector<Suggestion> suggestions = suggest(sourceState, targetState, model);
+        const RepairPlan plan = suggestedPlan(suggestions, sourceState, false);
+        if (parser.isSet(python)) {
+            printOut(pythonFixFunction(plan));
+            return 0;
+        }
+        QJsonObject json = repairPlanJson(plan);
+        QJsonArray rules;
+        for (const Suggestion& s : suggestions) {
+            for (const RepairRule& r : s.rules) {
+                QJsonObject o = repairRuleJson(r);
+                o.insert(QLatin1String("confidence"), qRound(s.confidence * 100) / 100.0);
+                o.insert(QLatin1String("reason"), s.reason);
+                o.insert(QLatin1String("lossless"), s.lossless);
+                rules.append(o);
+            }
+        }
+        json.insert(QLatin1String("rules"), rules);
+        const auto after = computeLoadVerdict(applyPlan(plan, sourceState, &targetState)->view, model,
+                                              QStringLiteral("Model"));
+        json.insert(QLatin1String("loadable_after"), after->loadable);
+        printJson(json);
+        return 0;
+    } catch (const FormatError& e) {
+        return fail(e.message());
+    } catch (const std::bad_alloc&) {
+        return fail(QStringLiteral("out of memory while reading ") + files.join(QLatin1String(" and ")));
+    }
+}
+
+} // namespace statescope
