@@ -3,6 +3,7 @@
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/state_dict.h"
 #include "cli_output.h"
+#include "cli_state_dict.h"
 #include "diff/diff_report.h"
 #include "diff/load_verdict.h"
 #include "diff/target_model.h"
@@ -18,16 +19,6 @@
 namespace statescope {
 
 namespace {
-
-// An explicit empty PATH means the root; no option means the best candidate (as `inspect --state-dict`).
-StateDict select(const Checkpoint& checkpoint, const QCommandLineParser& parser,
-                 const QCommandLineOption& option)
-{
-    if (!parser.isSet(option))
-        return selectStateDict(checkpoint, QString());
-    const QString path = parser.value(option);
-    return selectStateDict(checkpoint, path.isNull() ? QStringLiteral("") : path);
-}
 
 DiffSide side(const Checkpoint& checkpoint, const StateDict& stateDict)
 {
@@ -98,15 +89,12 @@ int runDiff(const QStringList& arguments)
         const auto source = openCheckpoint(files.at(0));
         const StateDict sourceState = !parser.isSet(sourceDict) && !plan.sourceDict.isNull()
                                           ? selectStateDict(*source, plan.sourceDict)
-                                          : select(*source, parser, sourceDict);
+                                          : selectByOption(*source, parser, sourceDict);
         const auto target = openCheckpoint(files.at(1));
-        const StateDict targetState = select(*target, parser, targetDict);
+        const StateDict targetState = selectByOption(*target, parser, targetDict);
         // A TorchScript archive knows its real module tree (keyless modules, types); a state dict only its
         // keys.
-        const ScriptModuleInfo* script = target->scriptModule();
-        const TargetModel model = script && targetState.path.isEmpty()
-                                      ? TargetModel::fromScript(*script, targetState, target->path())
-                                      : TargetModel::fromStateDict(targetState, target->path());
+        const TargetModel model = TargetModel::forCheckpoint(*target, targetState);
         QString name = parser.value(modelName);
         if (!parser.isSet(modelName))
             name = model.className().isEmpty() ? QStringLiteral("Model") : model.className();

@@ -3,6 +3,7 @@
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/state_dict.h"
 #include "cli_output.h"
+#include "cli_state_dict.h"
 #include "diff/diff_result.h"
 #include "diff/load_verdict.h"
 #include "diff/target_model.h"
@@ -16,18 +17,6 @@
 #include <QJsonArray>
 
 namespace statescope {
-
-namespace {
-
-StateDict select(const Checkpoint& checkpoint, const QCommandLineParser& parser, const QCommandLineOption& option)
-{
-    if (!parser.isSet(option))
-        return selectStateDict(checkpoint, QString());
-    const QString path = parser.value(option);
-    return selectStateDict(checkpoint, path.isNull() ? QStringLiteral("") : path);
-}
-
-} // namespace
 
 int runSuggest(const QStringList& arguments)
 {
@@ -60,13 +49,10 @@ int runSuggest(const QStringList& arguments)
         return fail(QStringLiteral("suggest takes exactly SOURCE and TARGET (see statescope suggest --help)"));
     try {
         const auto source = openCheckpoint(files.at(0));
-        const StateDict sourceState = select(*source, parser, sourceDict);
+        const StateDict sourceState = selectByOption(*source, parser, sourceDict);
         const auto target = openCheckpoint(files.at(1));
-        const StateDict targetState = select(*target, parser, targetDict);
-        const ScriptModuleInfo* script = target->scriptModule();
-        const TargetModel model = script && targetState.path.isEmpty()
-                                      ? TargetModel::fromScript(*script, targetState, target->path())
-                                      : TargetModel::fromStateDict(targetState, target->path());
+        const StateDict targetState = selectByOption(*target, parser, targetDict);
+        const TargetModel model = TargetModel::forCheckpoint(*target, targetState);
         keepUntilExit(source);
         keepUntilExit(target);
         const QVector<Suggestion> suggestions = suggest(sourceState, targetState, model);

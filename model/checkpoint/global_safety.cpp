@@ -102,6 +102,11 @@ GlobalSafety globalSafety(const QString& qualifiedName)
 {
     if (allowedNames().contains(qualifiedName))
         return GlobalSafety::Allowed;
+    // Protocol 0/1 pickles build every plain object (an argparse.Namespace, say) through
+    // copyreg._reconstructor(cls, object, None): it only allocates the class named beside it, which is
+    // judged on its own.
+    if (qualifiedName == QLatin1String("copyreg._reconstructor") || qualifiedName == QLatin1String("copy_reg._reconstructor"))
+        return GlobalSafety::Unsafe;
     if (qualifiedName.startsWith(QLatin1String("torch._utils._rebuild_")))
         return GlobalSafety::Allowed;
     const qsizetype dot = qualifiedName.lastIndexOf(QLatin1Char('.'));

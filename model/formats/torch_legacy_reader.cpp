@@ -97,13 +97,9 @@ private:
             fail(QLatin1String("unsupported legacy protocol version ") + describe(protocol) +
                  QLatin1String(" (torch writes 1001)"));
 
-        // torch's loader ignores sys_info; only its byte order matters to us, and it is optional.
-        const PyObject* sysInfo = loadPickle(QStringLiteral("sys_info"));
-        if (const auto* dict = sysInfo->as<PyDict>()) {
-            const PyObject* little = dict->value(QStringLiteral("little_endian"));
-            if (little && little->is(PyKind::Bool) && !little->as<PyBool>()->value)
-                m_checkpoint.setByteOrder(QStringLiteral("big"));
-        }
+        // torch's loader reads sys_info and ignores it: legacy storages are always read as little-endian
+        // (torch's readFileRaw swaps on big-endian hosts), whatever `little_endian` says. So do we.
+        loadPickle(QStringLiteral("sys_info"));
     }
 
     PyObject* persistentLoad(const PyObject* pid)

@@ -256,7 +256,7 @@ public:
 
     PyObject* read()
     {
-        readSysInfo();
+        // sys_info is never read: torch ignores it, and the storages are little-endian whatever it says.
         readStorages(member("storages"));
         readTensors(member("tensors"));
         return readPickle(member("pickle"));
@@ -270,22 +270,6 @@ private:
             throw FormatError(m_path + QLatin1String(": legacy torch tar has no '") + QLatin1String(name) +
                               QLatin1String("' member"));
         return *m;
-    }
-
-    // torch never reads sys_info; it only tells us the byte order, so an unreadable one is ignored.
-    void readSysInfo()
-    {
-        const TarMember* m = m_tar.find(QStringLiteral("sys_info"));
-        if (!m)
-            return;
-        try {
-            MemberCursor cursor(m_checkpoint, m_file, *m, QStringLiteral("sys_info"));
-            const auto* dict = cursor.pickle()->as<PyDict>();
-            const PyObject* little = dict ? dict->value(QStringLiteral("little_endian")) : nullptr;
-            if (little && little->is(PyKind::Bool) && !little->as<PyBool>()->value)
-                m_checkpoint.setByteOrder(QStringLiteral("big"));
-        } catch (const FormatError&) {
-        }
     }
 
     static const PySequence* tupleOf(const PyObject* value, int size)

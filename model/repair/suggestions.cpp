@@ -202,13 +202,15 @@ private:
         QHash<QString, const PyTensor*> targetTensors;
         for (const StateDictEntry& e : m_target.entries)
             targetTensors.insert(e.key, e.tensor);
+        // dtype is not part of it: load_state_dict casts on copy, and an fp16 checkpoint of an fp32 model is
+        // the common case.
         auto signature = [](const QString& key, const PyTensor* t) {
-            QString s = key.mid(key.lastIndexOf(QLatin1Char('.')) + 1) + QLatin1Char('|') + dtypeName(t->dtype);
+            QString s = key.mid(key.lastIndexOf(QLatin1Char('.')) + 1);
             for (qint64 n : t->shape)
                 s += QLatin1Char('|') + QString::number(n);
             return s;
         };
-        // Ordered sequences of (leaf, dtype, shape) of both sides' unmatched keys, grouped by that signature:
+        // Ordered sequences of (leaf, shape) of both sides' unmatched keys, grouped by that signature:
         // a signature seen as often on both sides pairs up in module-tree order.
         std::map<QString, std::pair<QStringList, QStringList>> groups;
         for (const StateDictEntry& e : m_current.repaired->view.entries) {
@@ -251,7 +253,7 @@ private:
         }
         const double confidence = ambiguous ? 0.7 : 0.9;
         const QString reason = QString::number(pairs.size()) +
-                               QLatin1String(" unmatched keys pair up one-to-one by leaf name, shape and dtype in "
+                               QLatin1String(" unmatched keys pair up one-to-one by leaf name and shape in "
                                              "module order");
         if (consistent) {
             // Modules that differ only in their numbers (layer1 -> stage1, layer2 -> stage2) become one regex;

@@ -2,6 +2,7 @@
 #include <torch/script.h>
 
 #include "torch_engine_plugin.h"
+#include "torch_export.h"
 #include "torch_values.h"
 
 #include <QFile>
@@ -98,6 +99,17 @@ EngineStatus TorchEnginePlugin::histogram(const TensorView& view, int bins, doub
                                           QString* error) const
 {
     return torchvalues::histogram(view, bins, lo, hi, options, counts, cancel, progress, error);
+}
+
+// Export lives in torch_export.cpp.
+std::unique_ptr<TorchRecordWriter> TorchEnginePlugin::openTorchArchive(const ByteSink& sink, QString* error) const
+{
+    return torchexport::openTorchArchive(sink, error);
+}
+
+EngineStatus TorchEnginePlugin::computeTensor(const TensorJob& job, QByteArray* out, QString* error) const
+{
+    return torchexport::computeTensor(job, out, error);
 }
 
 } // namespace statescope
