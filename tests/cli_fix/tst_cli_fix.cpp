@@ -1,0 +1,165 @@
+// `statescope fix` end to end on the demo pair (a DataParallel fp16 training checkpoint with renamed blocks
+// and 10 classes, against a 12-class model): what real torch loads afterwards, what is refused, what is
+// never touched.
+
+#include "support/fixtures.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace statescope::test;
+
+namespace {
+
+const QString kDemo = QStringLiteral(STATESCOPE_SOURCE_DIR "/resources/demo/");
+
+QByteArray sha(const QString& path)
+{
+    QFile f(path);
+    f.open(QIODevice::ReadOnly);
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+// Loads OUT with real torch into the demo's current model (12 classes, block "body"), strict=True, and checks
+// the container and the tensor values against the source after the rules.
+const char* kVerify = R"(
+import sys, torch
+sys.path.insert(0, sys.argv[1])
+import make_demo
+out, source, container = sys.argv[2], sys.argv[3], sys.argv[4] == "container"
+model = make_demo.Net(classes=12, block_name="body")
+target = torch.load(sys.argv[5])
+if out.endswith(".safetensors"):
+    import json, struct
+    raw = open(out, "rb").read()
+    n = struct.unpack("<Q", raw[:8])[0]
+    header = json.loads(raw[8:8 + n])
+    names = {"F16": torch.float16, "F32": torch.float32, "I64": torch.int64}
+    sd = {}
+    for k, v in header.items():
+        if k == "__metadata__":
+            continue
+        b, e = v["data_offsets"]
+        sd[k] = torch.frombuffer(bytearray(raw[8 + n + b:8 + n + e]), dtype=names[v["dtype"]]).reshape(v["shape"])
+    ck = None
+else:
+    ck = torch.load(out)
+    sd = ck["state_dict"] if container else ck
+model.load_state_dict(sd, strict=True)
+src = torch.load(source)
+if container:
+    assert ck["epoch"] == src["epoch"] and vars(ck["args"]) == vars(src["args"]), "container changed"
+    assert ck["optimizer"]["param_groups"] == src["optimizer"]["param_groups"]
+s = src["state_dict"]
+assert torch.equal(sd["stem.0.weight"], s["module.stem.0.weight"])
+assert torch.equal(sd["body.0.weight"], s["module.features.0.weight"])
+# num_classes 10 -> 12: the overlap from the source, the rest from the target (in the source's fp16)
+assert sd["head.weight"].dtype == torch.float16
+assert torch.equal(sd["head.weight"][:10], s["module.head.weight"])
+assert torch.equal(sd["head.weight"][10:], target["head.weight"][10:].half())
+print("ok")
+)";
+
+} // namespace
+
+class TestCliFix : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void autoRefusesLossyRepairs();
+    void suggestedRulesLoadInTorch_data();
+    void suggestedRulesLoadInTorch();
+    void forceWritesAnyway();
+    void badArguments();
+};
+
+void TestCliFix::autoRefusesLossyRepairs()
+{
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("fixed.pt"));
+    const QByteArray before = sha(kDemo + QLatin1String("demo_source.pt"));
+    const ProcessResult r = runStatescope({QStringLiteral("fix"), kDemo + QLatin1String("demo_source.pt"), QStringLiteral("--target"),
+                                           kDemo + QLatin1String("demo_target.pt"), QStringLiteral("--auto"), QStringLiteral("-o"), out});
+    // --auto strips module. and renames features -> body, but never resizes the 10-class head.
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.out.contains("size mismatch for head.weight"));
+    QVERIFY(!r.out.contains("Missing key(s)"));
+    QVERIFY(!QFile::exists(out));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
+    QCOMPARE(sha(kDemo + QLatin1String("demo_source.pt")), before);
+}
+
+void TestCliFix::suggestedRulesLoadInTorch_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QStringList>("extra");
+    QTest::addColumn<QString>("layout");
+    QTest::newRow("torch container") << QStringLiteral("fixed.pt") << QStringList{} << QStringLiteral("container");
+    QTest::newRow("state dict only") << QStringLiteral("fixed_sd.pt") << QStringList{QStringLiteral("--state-dict-only")}
+                                     << QStringLiteral("plain");
+    QTest::newRow("safetensors") << QStringLiteral("fixed.safetensors")
+                                 << QStringList{QStringLiteral("--format"), QStringLiteral("safetensors")} << QStringLiteral("plain");
+}
+
+void TestCliFix::suggestedRulesLoadInTorch()
+{
+    QFETCH(QString, name);
+    QFETCH(QStringList, extra);
+    QFETCH(QString, layout);
+    QTemporaryDir dir;
+    const ProcessResult suggested = runStatescope({QStringLiteral("suggest"), kDemo + QLatin1String("demo_source.pt"),
+                                                   kDemo + QLatin1String("demo_target.pt")});
+    QCOMPARE(suggested.exitCode, 0);
+    const QString rules = dir.filePath(QStringLiteral("rules.json"));
+    QFile f(rules);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(suggested.out);
+    f.close();
+    const QString out = dir.filePath(name);
+    const QString used = dir.filePath(QStringLiteral("used.json"));
+    const ProcessResult r = runStatescope(QStringList{QStringLiteral("fix"), kDemo + QLatin1String("demo_source.pt"), QStringLiteral("--target"),
+                                                      kDemo + QLatin1String("demo_target.pt"), QStringLiteral("--rules"), rules,
+                                                      QStringLiteral("-o"), out, QStringLiteral("--save-rules"), used} +
+                                          extra);
+    QVERIFY2(r.exitCode == 0, r.out.constData());
+    QVERIFY(r.out.contains("loads it"));
+    QVERIFY(QFile::exists(used));
+    const ProcessResult verify = runPython(QString::fromUtf8(kVerify),
+                                           {kDemo, out, kDemo + QLatin1String("demo_source.pt"), layout, kDemo + QLatin1String("demo_target.pt")});
+    QVERIFY2(verify.exitCode == 0 && verify.out.trimmed() == "ok", verify.err.constData());
+    // And StateScope agrees with itself: the output against the target is loadable.
+    QCOMPARE(runStatescope({QStringLiteral("diff"), out, kDemo + QLatin1String("demo_target.pt")}).exitCode, 0);
+}
+
+void TestCliFix::forceWritesAnyway()
+{
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("forced.pt"));
+    const ProcessResult r = runStatescope({QStringLiteral("fix"), kDemo + QLatin1String("demo_source.pt"), QStringLiteral("--target"),
+                                           kDemo + QLatin1String("demo_target.pt"), QStringLiteral("--auto"), QStringLiteral("--force"),
+                                           QStringLiteral("-o"), out});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(QFile::exists(out));
+    const ProcessResult loads = runPython(QStringLiteral("import sys, torch\nck = torch.load(sys.argv[1])\nprint(sorted(ck['state_dict'])[0])"), {out});
+    QCOMPARE(loads.exitCode, 0);
+    QCOMPARE(loads.out.trimmed(), QByteArray("body.0.bias"));
+}
+
+void TestCliFix::badArguments()
+{
+    const QString source = kDemo + QLatin1String("demo_source.pt");
+    QCOMPARE(runStatescope({QStringLiteral("fix"), source, QStringLiteral("--auto"), QStringLiteral("-o"), QStringLiteral("/tmp/x.pt")}).exitCode, 2);
+    QCOMPARE(runStatescope({QStringLiteral("fix"), source, QStringLiteral("--target"), source, QStringLiteral("-o"), QStringLiteral("/tmp/x.pt")}).exitCode, 2);
+    const ProcessResult same = runStatescope({QStringLiteral("fix"), source, QStringLiteral("--target"), kDemo + QLatin1String("demo_target.pt"),
+                                              QStringLiteral("--auto"), QStringLiteral("--force"), QStringLiteral("-o"), source});
+    QCOMPARE(same.exitCode, 2);
+    QVERIFY(same.err.startsWith("statescope: "));
+    const ProcessResult format = runStatescope({QStringLiteral("fix"), source, QStringLiteral("--target"), source, QStringLiteral("--auto"),
+                                                QStringLiteral("--format"), QStringLiteral("onnx"), QStringLiteral("-o"), QStringLiteral("/tmp/x")});
+    QCOMPARE(format.exitCode, 2);
+}
+
+QTEST_GUILESS_MAIN(TestCliFix)
+#include "tst_cli_fix.moc"
