@@ -99,7 +99,7 @@ void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
     selectStateDict(0);
 }
 
-void CheckpointPane::showDiff(DiffTreeModel* model, QItemSelectionModel* selection, bool sourceSide)
+void CheckpointPane::showDiff(QAbstractItemModel* model, QItemSelectionModel* selection, bool sourceSide)
 {
     if (m_view->model() != model) {
         m_view->setModel(model);

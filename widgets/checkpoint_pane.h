@@ -4,6 +4,7 @@
 
 #include <QWidget>
 
+class QAbstractItemModel;
 class QComboBox;
 class QItemSelectionModel;
 class QLabel;
@@ -24,8 +25,9 @@ public:
 
     void showCheckpoint(const OpenedCheckpoint& opened);
     void showMessage(const QString& message);
-    // Shows this side's columns of the aligned two-sided model (both panes share it and its selection).
-    void showDiff(DiffTreeModel* model, QItemSelectionModel* selection, bool sourceSide);
+    // Shows this side's columns of the aligned two-sided model (a DiffTreeModel or a proxy of one; both
+    // panes share it and its selection).
+    void showDiff(QAbstractItemModel* model, QItemSelectionModel* selection, bool sourceSide);
     QTreeView* view() const { return m_view; }
     CheckpointTreeModel* model() const { return m_model; }
 

@@ -2,12 +2,16 @@
 
 #include "checkpoint_pane.h"
 #include "diff/diff_report.h"
+#include "session/diff_filter_model.h"
 #include "session/diff_tree_model.h"
 #include "status_style.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QCheckBox>
 #include <QDir>
+#include <QLineEdit>
+#include <QToolBar>
 #include <QDockWidget>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -53,8 +57,36 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     statusBar()->addPermanentWidget(busy);
 
     m_diffModel = new DiffTreeModel(this);
-    m_selection = new QItemSelectionModel(m_diffModel, this);
+    m_filter = new DiffFilterModel(this);
+    m_filter->setSourceModel(m_diffModel);
+    m_selection = new QItemSelectionModel(m_filter, this);
     syncViews();
+
+    // Filter bar: a key pattern (Ctrl+F) and "only differences", as in Meld and WinMerge.
+    QToolBar* filterBar = addToolBar(tr("Filter"));
+    filterBar->setObjectName(QStringLiteral("filterBar"));
+    m_filterEdit = new QLineEdit(filterBar);
+    m_filterEdit->setPlaceholderText(tr("Filter keys: text, glob (*, ?) or re:regex"));
+    m_filterEdit->setClearButtonEnabled(true);
+    filterBar->addWidget(m_filterEdit);
+    m_onlyDifferences = new QCheckBox(tr("Only differences"), filterBar);
+    filterBar->addWidget(m_onlyDifferences);
+    auto* find = new QAction(tr("Find"), this);
+    find->setShortcut(QKeySequence::Find);
+    connect(find, &QAction::triggered, m_filterEdit, [this] {
+        m_filterEdit->setFocus();
+        m_filterEdit->selectAll();
+    });
+    addAction(find);
+    connect(m_filterEdit, &QLineEdit::textChanged, this, [this](const QString& text) {
+        m_filter->setPattern(text);
+        m_filterEdit->setStyleSheet(m_filter->patternIsValid() ? QString() : QStringLiteral("QLineEdit { color: #b71c1c; }"));
+        expandDifferences();
+    });
+    connect(m_onlyDifferences, &QCheckBox::toggled, this, [this](bool only) {
+        m_filter->setOnlyDifferences(only);
+        expandDifferences();
+    });
 
     // The load report: what torch would say, copyable, and the legend of the row markers.
     auto* dock = new QDockWidget(tr("Load report"), this);
@@ -121,9 +153,14 @@ void MainWindow::createNavigation()
 
 void MainWindow::selectKey(const QString& key)
 {
-    const QModelIndex index = m_diffModel->indexOfKey(key);
-    if (!index.isValid()) {
+    const QModelIndex source = m_diffModel->indexOfKey(key);
+    if (!source.isValid()) {
         statusBar()->showMessage(tr("%1 is on neither side").arg(key));
+        return;
+    }
+    const QModelIndex index = m_filter->mapFromSource(source);
+    if (!index.isValid()) {
+        statusBar()->showMessage(tr("%1 is hidden by the filter").arg(key));
         return;
     }
     m_selection->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
@@ -136,13 +173,33 @@ void MainWindow::selectKey(const QString& key)
 
 void MainWindow::goToDifference(bool forward, bool fromEnd)
 {
-    const QModelIndex current = fromEnd ? QModelIndex() : m_selection->currentIndex();
-    const QModelIndex next = m_diffModel->nextDifference(current.isValid() ? current.siblingAtColumn(0) : current, forward);
+    const QModelIndex current = fromEnd ? QModelIndex() : m_filter->mapToSource(m_selection->currentIndex());
+    // The next difference the filter lets through; at most one lap around.
+    QModelIndex next = m_diffModel->nextDifference(current.isValid() ? current.siblingAtColumn(0) : current, forward);
+    const QModelIndex first = next;
+    while (next.isValid() && !m_filter->mapFromSource(next).isValid()) {
+        next = m_diffModel->nextDifference(next, forward);
+        if (next == first)
+            next = QModelIndex();
+    }
     if (!next.isValid()) {
         statusBar()->showMessage(tr("No differences"), 3000);
         return;
     }
     selectKey(next.data(DiffTreeModel::KeyRole).toString());
+}
+
+// "Expand to differences": open the tree down to every difference the filter shows.
+void MainWindow::expandDifferences()
+{
+    for (QModelIndex at = m_diffModel->firstDifference(), first = at; at.isValid();) {
+        const QModelIndex shown = m_filter->mapFromSource(at);
+        for (QModelIndex parent = shown.parent(); parent.isValid(); parent = parent.parent())
+            m_source->view()->expand(parent);
+        at = m_diffModel->nextDifference(at, true);
+        if (at == first)
+            break;
+    }
 }
 
 // The two sides are one model seen twice: expanding, collapsing and scrolling one side does the same on the
@@ -171,16 +228,9 @@ void MainWindow::showDiff()
 {
     const DiffSnapshot& snapshot = m_session->diff();
     m_diffModel->setSnapshot(snapshot);
-    m_source->showDiff(m_diffModel, m_selection, true);
-    m_target->showDiff(m_diffModel, m_selection, false);
-    // Open the tree down to every difference, as "expand to differences" in diff tools.
-    for (QModelIndex at = m_diffModel->firstDifference(), first = at; at.isValid();) {
-        for (QModelIndex parent = at.parent(); parent.isValid(); parent = parent.parent())
-            m_source->view()->expand(parent);
-        at = m_diffModel->nextDifference(at, true);
-        if (at == first)
-            break;
-    }
+    m_source->showDiff(m_filter, m_selection, true);
+    m_target->showDiff(m_filter, m_selection, false);
+    expandDifferences();
     const DiffResult& verdict = *snapshot.verdict;
     const DiffSide source{snapshot.source->path(), formatName(snapshot.source->format()), snapshot.sourceDict.path,
                           int(snapshot.sourceDict.entries.size())};

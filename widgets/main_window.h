@@ -5,12 +5,15 @@
 #include <QMainWindow>
 
 class QApplication;
+class QCheckBox;
 class QItemSelectionModel;
+class QLineEdit;
 class QPlainTextEdit;
 
 namespace statescope {
 
 class CheckpointPane;
+class DiffFilterModel;
 class DiffTreeModel;
 
 // The desktop inspector: the checkpoint being loaded (source) beside what the model expects (target).
@@ -25,6 +28,9 @@ public:
     Session* session() const { return m_session; }
     CheckpointPane* pane(Side side) const { return side == Side::Source ? m_source : m_target; }
     DiffTreeModel* diffModel() const { return m_diffModel; }
+    DiffFilterModel* filterModel() const { return m_filter; }
+    QLineEdit* filterEdit() const { return m_filterEdit; }
+    QCheckBox* onlyDifferences() const { return m_onlyDifferences; }
     QItemSelectionModel* selection() const { return m_selection; }
     QPlainTextEdit* loadReport() const { return m_report; }
     // Moves the shared selection to the next/previous/first/last difference and scrolls both sides to it.
@@ -36,6 +42,7 @@ private:
     void chooseFile(Side side);
     void updateTitle();
     void showDiff();
+    void expandDifferences();
     void syncViews();
     void createNavigation();
 
@@ -43,6 +50,9 @@ private:
     CheckpointPane* m_source = nullptr;
     CheckpointPane* m_target = nullptr;
     DiffTreeModel* m_diffModel = nullptr;
+    DiffFilterModel* m_filter = nullptr; // both views show the diff through it
+    QLineEdit* m_filterEdit = nullptr;
+    QCheckBox* m_onlyDifferences = nullptr;
     QItemSelectionModel* m_selection = nullptr;
     QPlainTextEdit* m_report = nullptr;
 };

@@ -7,6 +7,7 @@
 #include "diff/load_verdict.h"
 #include "diff/target_model.h"
 #include "formats/checkpoint_loader.h"
+#include "session/diff_filter_model.h"
 #include "session/diff_tree_model.h"
 #include "support/fixtures.h"
 
@@ -79,16 +80,23 @@ private Q_SLOTS:
 void TestDiffTreeModel::passesModelTester()
 {
     DiffTreeModel model;
-    QSortFilterProxyModel proxy;
-    proxy.setRecursiveFilteringEnabled(true);
+    DiffFilterModel proxy;
     proxy.setSourceModel(&model);
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
     const QJsonArray cases = checkpointCases();
     QVERIFY(cases.size() > 10);
-    for (const auto& c : cases)
+    for (const auto& c : cases) {
         model.setSnapshot(snapshotFor(c.toObject()));
-    proxy.setFilterFixedString(QStringLiteral("weight"));
+        proxy.setOnlyDifferences(true);
+        proxy.setPattern(QStringLiteral("*.weight"));
+        proxy.setPattern(QStringLiteral("re:^(layers|fc)\\."));
+        proxy.setOnlyDifferences(false);
+        proxy.setPattern(QString());
+    }
+    proxy.setPattern(QStringLiteral("re:(unclosed"));
+    QVERIFY(!proxy.patternIsValid());
+    QCOMPARE(proxy.rowCount(), model.rowCount());
     model.clear();
     QCOMPARE(model.rowCount(), 0);
 }

@@ -4,10 +4,13 @@
 #include "checkpoint_pane.h"
 #include "main_window.h"
 #include "session/checkpoint_tree_model.h"
+#include "session/diff_filter_model.h"
 #include "session/diff_tree_model.h"
 #include "support/fixtures.h"
 
+#include <QCheckBox>
 #include <QItemSelectionModel>
+#include <QLineEdit>
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QSignalSpy>
@@ -113,7 +116,8 @@ void TestMainWindow::diffShowsVerdictAndNavigates()
     QVERIFY2(window.loadReport()->toPlainText().contains(torchError), qPrintable(window.loadReport()->toPlainText()));
 
     // Both panes show the same model and share one selection.
-    QCOMPARE(window.pane(Side::Source)->view()->model(), window.diffModel());
+    QCOMPARE(window.pane(Side::Source)->view()->model(), window.filterModel());
+    QCOMPARE(window.filterModel()->sourceModel(), window.diffModel());
     QCOMPARE(window.pane(Side::Target)->view()->selectionModel(), window.selection());
     QCOMPARE(window.pane(Side::Source)->view()->selectionModel(), window.selection());
 
@@ -130,20 +134,49 @@ void TestMainWindow::diffShowsVerdictAndNavigates()
     QCOMPARE(window.selection()->currentIndex().data(DiffTreeModel::KeyRole).toString(), mismatched.back());
 
     // Expanding a module on one side expands it on the other.
+    QAbstractItemModel* shown = window.filterModel();
     QTreeView* left = window.pane(Side::Source)->view();
     QTreeView* right = window.pane(Side::Target)->view();
-    left->collapseAll();
-    QVERIFY(!right->isExpanded(window.diffModel()->index(0, 0)) || window.diffModel()->rowCount(window.diffModel()->index(0, 0)) == 0);
-    for (int r = 0; r < window.diffModel()->rowCount(); ++r) {
-        const QModelIndex i = window.diffModel()->index(r, 0);
-        if (window.diffModel()->rowCount(i) == 0)
+    bool checkedSync = false;
+    for (int r = 0; r < shown->rowCount() && !checkedSync; ++r) {
+        const QModelIndex i = shown->index(r, 0);
+        if (shown->rowCount(i) == 0)
             continue;
+        left->collapse(i);
+        QVERIFY(!right->isExpanded(i));
         left->expand(i);
         QVERIFY(right->isExpanded(i));
         right->collapse(i);
         QVERIFY(!left->isExpanded(i));
-        break;
+        checkedSync = true;
     }
+    QVERIFY(checkedSync);
+
+    // Ctrl+F filters both sides; "only differences" leaves just the rows torch complains about.
+    QTest::keyClick(&window, Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(window.filterEdit()->hasFocus());
+    QTest::keyClicks(window.filterEdit(), QStringLiteral("bias"));
+    QVERIFY(shown->rowCount() > 0);
+    QStringList keys;
+    std::function<void(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
+        for (int r = 0; r < shown->rowCount(parent); ++r) {
+            const QModelIndex i = shown->index(r, 0, parent);
+            if (!i.data(DiffTreeModel::IsModuleRole).toBool())
+                keys << i.data(DiffTreeModel::KeyRole).toString();
+            walk(i);
+        }
+    };
+    walk({});
+    QVERIFY(!keys.isEmpty());
+    for (const QString& key : keys)
+        QVERIFY2(key.contains(QLatin1String("bias")), qPrintable(key));
+    window.filterEdit()->clear();
+    window.onlyDifferences()->setChecked(true);
+    keys.clear();
+    walk({});
+    QCOMPARE(keys, mismatched);
+    QTest::keyClick(&window, Qt::Key_Home, Qt::AltModifier);
+    QCOMPARE(window.selection()->currentIndex().data(DiffTreeModel::KeyRole).toString(), mismatched.front());
 }
 
 QTEST_MAIN(TestMainWindow)
