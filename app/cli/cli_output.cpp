@@ -1,5 +1,6 @@
 #include "cli_output.h"
 
+#include <QCommandLineParser>
 #include <QJsonDocument>
 
 #include <cstdio>
@@ -31,6 +32,17 @@ void keepUntilExit(std::shared_ptr<const void> object)
 {
     static auto* kept = new std::vector<std::shared_ptr<const void>>; // deliberately never deleted
     kept->push_back(std::move(object));
+}
+
+int parseArguments(QCommandLineParser& parser, const QStringList& arguments)
+{
+    if (!parser.parse(arguments))
+        return fail(parser.errorText());
+    if (parser.isSet(QStringLiteral("help"))) {
+        printOut(parser.helpText());
+        return 0;
+    }
+    return -1;
 }
 
 int fail(const QString& message)

@@ -65,12 +65,8 @@ int runDiff(const QStringList& arguments)
         QStringLiteral("Apply this rules file (CLI.md) to SOURCE first; its source_dict applies unless --source-dict."),
         QStringLiteral("RULES"));
     parser.addOptions({json, sourceDict, targetDict, modelName, values, atol, rtol, rules});
-    if (!parser.parse(arguments))
-        return fail(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
-        return 0;
-    }
+    if (const int status = parseArguments(parser, arguments); status >= 0)
+        return status;
     const QStringList files = parser.positionalArguments();
     if (files.size() != 2)
         return fail(QStringLiteral("diff takes exactly SOURCE and TARGET (see statescope diff --help)"));

@@ -44,12 +44,8 @@ int runFix(const QStringList& arguments)
                                        QStringLiteral("RULES"));
     const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("Write even when the result would not load."));
     parser.addOptions({target, rules, automatic, output, format, stateDictOnly, saveRules, force});
-    if (!parser.parse(arguments))
-        return fail(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
-        return 0;
-    }
+    if (const int status = parseArguments(parser, arguments); status >= 0)
+        return status;
     const QStringList files = parser.positionalArguments();
     if (files.size() != 1 || !parser.isSet(target) || !parser.isSet(output))
         return fail(QStringLiteral("fix takes SOURCE --target TARGET (--rules RULES | --auto) -o OUT (see statescope fix --help)"));

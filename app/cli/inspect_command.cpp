@@ -23,12 +23,8 @@ int runInspect(const QStringList& arguments)
                                        QStringLiteral("PATH"));
     parser.addOption(json);
     parser.addOption(stateDict);
-    if (!parser.parse(arguments))
-        return fail(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
-        return 0;
-    }
+    if (const int status = parseArguments(parser, arguments); status >= 0)
+        return status;
     const QStringList files = parser.positionalArguments();
     if (files.size() != 1)
         return fail(QStringLiteral("inspect takes exactly one FILE (see statescope inspect --help)"));

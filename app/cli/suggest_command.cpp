@@ -38,12 +38,8 @@ int runSuggest(const QStringList& arguments)
         QStringLiteral("python"),
         QStringLiteral("Print a Python function fix_state_dict(state_dict, target_state_dict=None) instead."));
     parser.addOptions({sourceDict, targetDict, python});
-    if (!parser.parse(arguments))
-        return fail(parser.errorText());
-    if (parser.isSet(QStringLiteral("help"))) {
-        printOut(parser.helpText());
-        return 0;
-    }
+    if (const int status = parseArguments(parser, arguments); status >= 0)
+        return status;
     const QStringList files = parser.positionalArguments();
     if (files.size() != 2)
         return fail(QStringLiteral("suggest takes exactly SOURCE and TARGET (see statescope suggest --help)"));

@@ -1,5 +1,7 @@
 #include "dtype.h"
 
+#include <QStringList>
+
 #include <array>
 
 namespace statescope {
@@ -141,6 +143,14 @@ bool dtypeIsQuantized(DType type)
     default:
         return false;
     }
+}
+
+QString shapeText(const QVector<qint64>& shape)
+{
+    QStringList dims;
+    for (qint64 d : shape)
+        dims << QString::number(d);
+    return QLatin1Char('[') + dims.join(QLatin1String(", ")) + QLatin1Char(']');
 }
 
 } // namespace statescope

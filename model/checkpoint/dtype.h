@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QVector>
 
 namespace statescope {
 
@@ -46,5 +47,7 @@ DType dtypeFromSafetensors(const QString& name);
 bool dtypeIsFloatingPoint(DType type);
 bool dtypeIsComplex(DType type);
 bool dtypeIsQuantized(DType type);
+// "[64, 3, 7, 7]": a shape as StateScope prints it everywhere (messages, tables, reports).
+QString shapeText(const QVector<qint64>& shape);
 
 } // namespace statescope

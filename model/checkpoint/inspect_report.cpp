@@ -38,14 +38,6 @@ qint64 bytesOf(const PyTensor& t)
     return sum;
 }
 
-QString shapeText(const QVector<qint64>& shape)
-{
-    QStringList dims;
-    for (qint64 d : shape)
-        dims << QString::number(d);
-    return QLatin1Char('[') + dims.join(QLatin1String(", ")) + QLatin1Char(']');
-}
-
 } // namespace
 
 QString humanBytes(qint64 bytes)

@@ -146,14 +146,6 @@ QHash<QString, const PyTensor*> indexOf(const QVector<StateDictEntry>& entries)
     return index;
 }
 
-QString shapeText(const QVector<qint64>& shape)
-{
-    QStringList parts;
-    for (qint64 d : shape)
-        parts << QString::number(d);
-    return QLatin1Char('[') + parts.join(QLatin1String(", ")) + QLatin1Char(']');
-}
-
 // torch.equal on quantized tensors also compares the quantizer: qscheme, then scale and zero point (per tensor)
 // or the scales, zero points and axis (per channel, tensors themselves, compared bitwise by the engine).
 bool sameQuantizer(const Checkpoint& ca, const PyTensor& a, const Checkpoint& cb, const PyTensor& b,

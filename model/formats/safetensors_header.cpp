@@ -65,14 +65,6 @@ bool nonNegativeInteger(const QJsonValue& value, qint64* out)
     return true;
 }
 
-QString shapeText(const QVector<qint64>& shape)
-{
-    QStringList parts;
-    for (qint64 d : shape)
-        parts << QString::number(d);
-    return QLatin1Char('[') + parts.join(QLatin1String(", ")) + QLatin1Char(']');
-}
-
 QString rangeText(const SafetensorsEntry& e)
 {
     return QLatin1Char('[') + QString::number(e.begin) + QLatin1String(", ") + QString::number(e.end) +

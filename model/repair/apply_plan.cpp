@@ -21,14 +21,6 @@ QString ruleName(const CompiledRule& c)
            QLatin1Char(')');
 }
 
-QString shapeText(const QVector<qint64>& shape)
-{
-    QStringList parts;
-    for (qint64 n : shape)
-        parts << QString::number(n);
-    return QLatin1Char('[') + parts.join(QLatin1String(", ")) + QLatin1Char(']');
-}
-
 qint64 squareRoot(qint64 n)
 {
     if (n < 0)

@@ -26,18 +26,6 @@ struct DiffTreeModel::Node
     int orderIndex = 0;
 };
 
-namespace {
-
-QString shapeText(const QVector<qint64>& shape)
-{
-    QStringList dims;
-    for (qint64 d : shape)
-        dims << QString::number(d);
-    return QString(QLatin1Char('[') + dims.join(QLatin1String(", ")) + QLatin1Char(']'));
-}
-
-} // namespace
-
 DiffTreeModel::DiffTreeModel(QObject* parent) : QAbstractItemModel(parent)
 {
     clear();
@@ -65,6 +53,12 @@ void DiffTreeModel::clear()
 {
     beginResetModel();
     m_snapshot = DiffSnapshot{};
+    resetTree();
+    endResetModel();
+}
+
+void DiffTreeModel::resetTree()
+{
     m_nodes.clear();
     m_modules.clear();
     m_tensors.clear();
@@ -73,7 +67,6 @@ void DiffTreeModel::clear()
     m_root = m_nodes.back().get();
     m_root->isModule = true;
     m_modules.insert(QString(), m_root);
-    endResetModel();
 }
 
 DiffTreeModel::Node* DiffTreeModel::moduleNode(const QString& path)
@@ -121,14 +114,7 @@ void DiffTreeModel::setSnapshot(const DiffSnapshot& snapshot)
 {
     beginResetModel();
     m_snapshot = snapshot;
-    m_nodes.clear();
-    m_modules.clear();
-    m_tensors.clear();
-    m_order.clear();
-    m_nodes.push_back(std::make_unique<Node>());
-    m_root = m_nodes.back().get();
-    m_root->isModule = true;
-    m_modules.insert(QString(), m_root);
+    resetTree();
 
     for (const StateDictEntry& e : snapshot.targetDict.entries)
         tensorNode(e.key)->target = e.tensor;

@@ -96,6 +96,7 @@ public:
 
 private:
     struct Node;
+    void resetTree();
     Node* moduleNode(const QString& path);
     Node* tensorNode(const QString& key);
     void rollUp(Node* node);
