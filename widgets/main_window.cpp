@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include "checkpoint_pane.h"
+#include "overview_strip.h"
 #include "diff/diff_report.h"
 #include "session/diff_filter_model.h"
 #include "session/diff_tree_model.h"
@@ -20,6 +21,7 @@
 #include <QTreeView>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QHBoxLayout>
 #include <QMenuBar>
 #include <QVBoxLayout>
 #include <QMessageBox>
@@ -39,7 +41,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_target = new CheckpointPane(tr("Target (what the model expects)"), splitter);
     splitter->addWidget(m_source);
     splitter->addWidget(m_target);
-    setCentralWidget(splitter);
+    auto* central = new QWidget(this);
+    auto* centralLayout = new QHBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(2);
+    centralLayout->addWidget(splitter, 1);
+    m_overview = new OverviewStrip(central);
+    centralLayout->addWidget(m_overview);
+    setCentralWidget(central);
 
     QMenu* file = menuBar()->addMenu(tr("&File"));
     QAction* openSource = file->addAction(tr("&Open Source..."), this, [this] { chooseFile(Side::Source); });
@@ -115,6 +124,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(m_source, &CheckpointPane::stateDictChosen, this, [this](int i) { m_session->selectStateDict(Side::Source, i); });
     connect(m_target, &CheckpointPane::stateDictChosen, this, [this](int i) { m_session->selectStateDict(Side::Target, i); });
     connect(m_session, &Session::diffReady, this, &MainWindow::showDiff);
+    connect(m_overview, &OverviewStrip::differenceClicked, this, [this](int index) {
+        const auto positions = m_diffModel->differencePositions();
+        if (index >= 0 && index < positions.size())
+            selectKey(m_diffModel->indexAtDisplayRow(positions[index].first).data(DiffTreeModel::KeyRole).toString());
+    });
     connect(m_session, &Session::diffFailed, this, [this](const QString& message) {
         m_report->setPlainText(message);
         statusBar()->showMessage(message);
@@ -230,6 +244,7 @@ void MainWindow::showDiff()
     m_diffModel->setSnapshot(snapshot);
     m_source->showDiff(m_filter, m_selection, true);
     m_target->showDiff(m_filter, m_selection, false);
+    m_overview->setDifferences(m_diffModel->differencePositions(), m_diffModel->displayRowCount());
     expandDifferences();
     const DiffResult& verdict = *snapshot.verdict;
     const DiffSide source{snapshot.source->path(), formatName(snapshot.source->format()), snapshot.sourceDict.path,

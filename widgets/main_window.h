@@ -13,6 +13,7 @@ class QPlainTextEdit;
 namespace statescope {
 
 class CheckpointPane;
+class OverviewStrip;
 class DiffFilterModel;
 class DiffTreeModel;
 
@@ -31,6 +32,7 @@ public:
     DiffFilterModel* filterModel() const { return m_filter; }
     QLineEdit* filterEdit() const { return m_filterEdit; }
     QCheckBox* onlyDifferences() const { return m_onlyDifferences; }
+    OverviewStrip* overview() const { return m_overview; }
     QItemSelectionModel* selection() const { return m_selection; }
     QPlainTextEdit* loadReport() const { return m_report; }
     // Moves the shared selection to the next/previous/first/last difference and scrolls both sides to it.
@@ -53,6 +55,7 @@ private:
     DiffFilterModel* m_filter = nullptr; // both views show the diff through it
     QLineEdit* m_filterEdit = nullptr;
     QCheckBox* m_onlyDifferences = nullptr;
+    OverviewStrip* m_overview = nullptr;
     QItemSelectionModel* m_selection = nullptr;
     QPlainTextEdit* m_report = nullptr;
 };

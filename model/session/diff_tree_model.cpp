@@ -321,6 +321,13 @@ QModelIndex DiffTreeModel::nextDifference(const QModelIndex& from, bool forward)
     return {};
 }
 
+QModelIndex DiffTreeModel::indexAtDisplayRow(int row) const
+{
+    if (row < 0 || row >= static_cast<int>(m_order.size()))
+        return {};
+    return indexOf(m_order[static_cast<std::size_t>(row)]);
+}
+
 QModelIndex DiffTreeModel::indexOfKey(const QString& key) const
 {
     if (const Node* node = m_tensors.value(key))

@@ -84,6 +84,9 @@ public:
     QModelIndex indexOfKey(const QString& key) const;
     // Display-order position of every difference, for the overview strip (row count of the flattened tree).
     QVector<std::pair<int, RowStatus>> differencePositions() const;
+    int displayRowCount() const { return static_cast<int>(m_order.size()); }
+    // The row at a display-order position (as differencePositions() gives them).
+    QModelIndex indexAtDisplayRow(int row) const;
 
     QModelIndex index(int row, int column, const QModelIndex& parent = {}) const override;
     QModelIndex parent(const QModelIndex& child) const override;

@@ -3,6 +3,7 @@
 
 #include "checkpoint_pane.h"
 #include "main_window.h"
+#include "overview_strip.h"
 #include "session/checkpoint_tree_model.h"
 #include "session/diff_filter_model.h"
 #include "session/diff_tree_model.h"
@@ -177,6 +178,12 @@ void TestMainWindow::diffShowsVerdictAndNavigates()
     QCOMPARE(keys, mismatched);
     QTest::keyClick(&window, Qt::Key_Home, Qt::AltModifier);
     QCOMPARE(window.selection()->currentIndex().data(DiffTreeModel::KeyRole).toString(), mismatched.front());
+
+    // The overview strip marks every difference; clicking the last mark jumps there.
+    OverviewStrip* strip = window.overview();
+    QCOMPARE(strip->markCount(), mismatched.size());
+    QTest::mouseClick(strip, Qt::LeftButton, {}, QPoint(strip->width() / 2, strip->markY(strip->markCount() - 1)));
+    QCOMPARE(window.selection()->currentIndex().data(DiffTreeModel::KeyRole).toString(), mismatched.back());
 }
 
 QTEST_MAIN(TestMainWindow)
