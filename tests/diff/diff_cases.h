@@ -8,6 +8,7 @@
 #include <QJsonObject>
 #include <QJsonValue>
 #include <QStringList>
+#include <QTest>
 #include <QVector>
 
 namespace statescope::test {
@@ -15,6 +16,21 @@ namespace statescope::test {
 inline QJsonArray diffCases()
 {
     return expected(QStringLiteral("diff_pairs")).value(QLatin1String("cases")).toArray();
+}
+
+// One data row ("pair": the case's JSON) per recorded case, named after it. TorchScript targets need the
+// LibTorch plugin; builds without it (the includer does not define STATESCOPE_HAVE_TORCH_PLUGIN) skip them.
+inline void addDiffCaseRows()
+{
+    QTest::addColumn<QJsonObject>("pair");
+    for (const QJsonValue& value : diffCases()) {
+        const QJsonObject pair = value.toObject();
+#ifndef STATESCOPE_HAVE_TORCH_PLUGIN
+        if (pair.value(QLatin1String("target_kind")).toString() == QLatin1String("torchscript"))
+            continue;
+#endif
+        QTest::newRow(qPrintable(pair.value(QLatin1String("name")).toString())) << pair;
+    }
 }
 
 inline QStringList stringList(const QJsonValue& value)

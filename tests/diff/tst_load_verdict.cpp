@@ -67,15 +67,7 @@ void TestLoadVerdict::initTestCase()
 
 void TestLoadVerdict::torchPairs_data()
 {
-    QTest::addColumn<QJsonObject>("pair");
-    for (const QJsonValue& value : diffCases()) {
-        const QJsonObject pair = value.toObject();
-#ifndef STATESCOPE_HAVE_TORCH_PLUGIN
-        if (pair.value(QLatin1String("target_kind")).toString() == QLatin1String("torchscript"))
-            continue;
-#endif
-        QTest::newRow(qPrintable(pair.value(QLatin1String("name")).toString())) << pair;
-    }
+    addDiffCaseRows();
 }
 
 void TestLoadVerdict::torchPairs()
