@@ -30,8 +30,10 @@ public:
 public Q_SLOTS:
     void open(int side, quint64 job, const QString& path);
     // The key-level verdict of loading the source's state dict `sourceIndex` into the target's `targetIndex`.
+    // `plan` is applied to the source's state dict first; a plan that cannot apply (two keys landing on one)
+    // fails the job with the rule's message.
     void diff(quint64 job, const statescope::OpenedCheckpoint& source, int sourceIndex,
-              const statescope::OpenedCheckpoint& target, int targetIndex);
+              const statescope::OpenedCheckpoint& target, int targetIndex, const statescope::RepairPlan& plan);
 
 Q_SIGNALS:
     void opened(int side, quint64 job, const statescope::OpenedCheckpoint& result);

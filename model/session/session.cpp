@@ -39,12 +39,18 @@ void Session::open(Side side, const QString& path)
 
 void Session::onOpened(int side, quint64 job, const OpenedCheckpoint& result)
 {
+    if (m_pending[side] != job && m_pending[1 - side] == job)
+        side = 1 - side; // the sides were swapped while the file was opening
     if (m_pending[side] != job)
         return; // superseded
     m_pending[side] = 0;
     m_opened[side] = result;
     m_paths[side] = result.checkpoint->path();
     m_selected[side] = 0;
+    for (int i = 0; side == 0 && !m_plan.sourceDict.isNull() && i < result.candidates.size(); ++i) {
+        if (result.candidates[i].path == m_plan.sourceDict)
+            m_selected[side] = i; // a reopened source keeps the state dict the plan is about
+    }
     Q_EMIT checkpointOpened(static_cast<Side>(side));
     startDiff();
     if (!isBusy())
@@ -53,6 +59,8 @@ void Session::onOpened(int side, quint64 job, const OpenedCheckpoint& result)
 
 void Session::onFailed(int side, quint64 job, const QString& message)
 {
+    if (m_pending[side] != job && m_pending[1 - side] == job)
+        side = 1 - side;
     if (m_pending[side] != job)
         return;
     m_pending[side] = 0;
@@ -61,12 +69,45 @@ void Session::onFailed(int side, quint64 job, const QString& message)
         Q_EMIT busyChanged(false);
 }
 
+void Session::reload(Side side)
+{
+    const QString path = m_paths[static_cast<int>(side)];
+    if (!path.isEmpty())
+        open(side, path);
+}
+
+void Session::swapSides()
+{
+    std::swap(m_opened[0], m_opened[1]);
+    std::swap(m_paths[0], m_paths[1]);
+    std::swap(m_selected[0], m_selected[1]);
+    std::swap(m_pending[0], m_pending[1]);
+    Q_EMIT sidesSwapped();
+    startDiff();
+}
+
 void Session::selectStateDict(Side side, int index)
 {
     const int i = static_cast<int>(side);
     if (index < 0 || index >= m_opened[i].candidates.size() || index == m_selected[i])
         return;
     m_selected[i] = index;
+    if (side == Side::Source)
+        m_plan.sourceDict = m_opened[i].candidates[index].path; // a saved rules file remembers the choice
+    startDiff();
+}
+
+void Session::setPlan(const RepairPlan& plan)
+{
+    m_plan = plan;
+    if (!plan.sourceDict.isNull()) {
+        const QVector<StateDict>& candidates = m_opened[0].candidates;
+        for (int i = 0; i < candidates.size(); ++i) {
+            if (candidates[i].path == plan.sourceDict)
+                m_selected[0] = i;
+        }
+    }
+    Q_EMIT planChanged();
     startDiff();
 }
 
@@ -81,7 +122,9 @@ void Session::startDiff()
     m_pendingDiff = job;
     QMetaObject::invokeMethod(
         m_worker,
-        [worker = m_worker, job, source, target, s = m_selected[0], t = m_selected[1]] { worker->diff(job, source, s, target, t); },
+        [worker = m_worker, job, source, target, s = m_selected[0], t = m_selected[1], plan = m_plan] {
+            worker->diff(job, source, s, target, t, plan);
+        },
         Qt::QueuedConnection);
     if (!wasBusy)
         Q_EMIT busyChanged(true);

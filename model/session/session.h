@@ -19,20 +19,33 @@ public:
     ~Session() override;
 
     void open(Side side, const QString& path);
+    // Reads the side's file again (it changed on disk); the plan stays.
+    void reload(Side side);
+    // Source becomes target and target source (files, state-dict choices, pending opens); re-runs the diff.
+    void swapSides();
     bool isBusy() const { return m_pending[0] != 0 || m_pending[1] != 0 || m_pendingDiff != 0; }
     const OpenedCheckpoint& opened(Side side) const { return m_opened[static_cast<int>(side)]; }
     QString path(Side side) const { return m_paths[static_cast<int>(side)]; }
     const QThread* workerThread() const { return &m_thread; }
+    // For job objects of other parts (value comparison) that live on the same worker thread.
+    QThread* workerThread() { return &m_thread; }
     // Which state dict of each side the diff uses (index into its candidates); re-runs the diff.
     void selectStateDict(Side side, int index);
     int selectedStateDict(Side side) const { return m_selected[static_cast<int>(side)]; }
     const DiffSnapshot& diff() const { return m_diff; }
+    // The repair plan applied to the source before every diff. Setting it re-runs the key-level diff on the
+    // worker; a plan naming a source_dict selects that candidate when the source has it. A plan that cannot
+    // apply ends in diffFailed (with the rule's message) and the previous diff stays shown.
+    void setPlan(const RepairPlan& plan);
+    const RepairPlan& plan() const { return m_plan; }
 
 Q_SIGNALS:
     void checkpointOpened(statescope::Side side);
     void openFailed(statescope::Side side, const QString& message);
     void busyChanged(bool busy);
     void diffReady();
+    void sidesSwapped();
+    void planChanged();
     void diffFailed(const QString& message);
 
 private:
@@ -51,6 +64,7 @@ private:
     int m_selected[2] = {0, 0};
     quint64 m_pendingDiff = 0;
     DiffSnapshot m_diff;
+    RepairPlan m_plan;
 };
 
 } // namespace statescope
