@@ -34,24 +34,28 @@ const QVector<std::pair<PyObject*, PyObject*>>* dictItems(const PyObject* object
     return nullptr;
 }
 
-bool isStateDict(const PyObject* object, QVector<StateDictEntry>* entries)
+bool isStateDict(const PyObject* object, QVector<StateDictEntry>* entries, QVector<StateDictExtraState>* extras)
 {
     const auto* items = dictItems(object);
     if (!items || items->isEmpty())
         return false;
     QVector<StateDictEntry> found;
+    QVector<StateDictExtraState> foundExtras;
     for (const auto& [k, v] : *items) {
         const auto* key = k->as<PyString>();
         if (!key)
             return false;
         if (const auto* tensor = v->as<PyTensor>())
             found.push_back({key->value, tensor});
-        else if (!key->value.endsWith(QLatin1String("_extra_state")))
+        else if (key->value.endsWith(QLatin1String("_extra_state")))
+            foundExtras.push_back({key->value, v, int(found.size())});
+        else
             return false;
     }
     if (found.isEmpty())
         return false;
     *entries = std::move(found);
+    *extras = std::move(foundExtras);
     return true;
 }
 
@@ -91,8 +95,15 @@ public:
             return;
         m_seen.insert(object);
         QVector<StateDictEntry> entries;
-        if (isStateDict(object, &entries)) {
-            found.push_back({path, object, std::move(entries), metadataOf(object)});
+        QVector<StateDictExtraState> extras;
+        if (isStateDict(object, &entries, &extras)) {
+            StateDict dict;
+            dict.path = path;
+            dict.object = object;
+            dict.entries = std::move(entries);
+            dict.extraStates = std::move(extras);
+            dict.metadata = metadataOf(object);
+            found.push_back(std::move(dict));
             return; // tensors of a state dict are leaves; nothing below is another state dict
         }
         auto child = [&](const QString& component, const PyObject* value) {
@@ -189,6 +200,18 @@ StateDict selectStateDict(const Checkpoint& checkpoint, const QString& path)
     }
     throw FormatError(checkpoint.path() + QLatin1String(": no state dict at '") + path + QLatin1String("' (candidates: ") +
                       names.join(QLatin1String(", ")) + QLatin1Char(')'));
+}
+
+void forEachKey(const StateDict& stateDict, const std::function<void(const QString& key, const PyTensor* tensor)>& visit)
+{
+    int extra = 0;
+    const int extras = int(stateDict.extraStates.size());
+    for (int i = 0; i <= stateDict.entries.size(); ++i) {
+        for (; extra < extras && stateDict.extraStates[extra].position <= i; ++extra)
+            visit(stateDict.extraStates[extra].key, nullptr);
+        if (i < stateDict.entries.size())
+            visit(stateDict.entries[i].key, stateDict.entries[i].tensor);
+    }
 }
 
 } // namespace statescope

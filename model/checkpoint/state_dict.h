@@ -6,6 +6,8 @@
 #include <QString>
 #include <QVector>
 
+#include <functional>
+
 namespace statescope {
 
 class Checkpoint;
@@ -16,12 +18,22 @@ struct StateDictEntry
     const PyTensor* tensor = nullptr;
 };
 
+// A non-tensor `<module>._extra_state` value (whatever get_extra_state() returned: a dict, bytes, a number).
+// torch's load_state_dict hands it to set_extra_state, so it counts as a key like any tensor.
+struct StateDictExtraState
+{
+    QString key;
+    const PyObject* value = nullptr;
+    int position = 0; // how many tensor entries precede it in the dict
+};
+
 // One dict of tensors found in a checkpoint, with the path that reaches it from the root.
 struct StateDict
 {
     QString path; // components joined by '/', "" for the root
     const PyObject* object = nullptr;
     QVector<StateDictEntry> entries; // in the dict's order
+    QVector<StateDictExtraState> extraStates; // non-tensor `_extra_state` values, in the dict's order
     // The OrderedDict's _metadata (module prefix -> {"version": N, ...}); nullptr for a plain dict.
     const PyDict* metadata = nullptr;
     // Version torch's _load_from_state_dict sees for a module prefix ("" root, "layer1.0.bn1"); -1 when the
@@ -29,6 +41,10 @@ struct StateDict
     // `version < 2` test sees them; NaN compares false, so it reads as a high version.
     int moduleVersion(const QString& modulePrefix) const;
 };
+
+// Every key of a state dict in the dict's order: tensors with their tensor, non-tensor `_extra_state` values
+// with nullptr.
+void forEachKey(const StateDict& stateDict, const std::function<void(const QString& key, const PyTensor* tensor)>& visit);
 
 // Every state dict reachable from the root, best first: the root itself, then the conventional names
 // (state_dict, model_state_dict, model, module, net, network, ema, model_ema, state_dict_ema), then by

@@ -5,6 +5,7 @@
 #include "diff/torch_error_text.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace statescope {
 
@@ -46,12 +47,17 @@ public:
         : m_modelName(modelName), m_source(source), m_target(target)
     {
         // OrderedDict(pairs): a repeated key keeps its first position and takes the last value.
-        for (int i = 0; i < source.entries.size(); ++i) {
-            const QString& key = source.entries.at(i).key;
-            if (!m_index.contains(key))
+        for (int i = 0; i < source.entries.size(); ++i)
+            m_index.insert(source.entries.at(i).key, i);
+        for (const StateDictExtraState& extra : source.extraStates)
+            m_extraStates.insert(extra.key);
+        QSet<QString> seen;
+        forEachKey(source, [this, &seen](const QString& key, const PyTensor*) {
+            if (!seen.contains(key)) {
+                seen.insert(key);
                 m_order.push_back(key);
-            m_index.insert(key, i);
-        }
+            }
+        });
         m_unexpectedAt.resize(target.modules().size());
         for (const QString& key : m_order) {
             const int module = unexpectedAt(target, key);
@@ -83,6 +89,9 @@ private:
         return it == m_index.constEnd() ? nullptr : m_source.entries.at(*it).tensor;
     }
 
+    // Any value counts for torch's key checks; only tensors are compared.
+    bool hasKey(const QString& key) const { return m_index.contains(key) || m_extraStates.contains(key); }
+
     void visit(const TargetModule& module, int index)
     {
         // _NormBase._load_from_state_dict runs before the generic part and inserts the buffer silently.
@@ -108,9 +117,9 @@ private:
         }
         const QString extraKey = module.prefix + kExtraState;
         if (module.hasExtraState) {
-            if (!m_index.contains(extraKey))
+            if (!hasKey(extraKey))
                 m_result->missing << extraKey;
-        } else if (m_index.contains(extraKey)) {
+        } else if (hasKey(extraKey)) {
             noteUnexpected(extraKey);
         }
         for (const QString& key : m_unexpectedAt.at(index))
@@ -172,6 +181,7 @@ private:
     const StateDict& m_source;
     const TargetModel& m_target;
     QHash<QString, int> m_index; // key -> entry holding its tensor
+    QSet<QString> m_extraStates; // keys of non-tensor `_extra_state` values
     QStringList m_order;         // unique keys, source order
     QVector<QStringList> m_unexpectedAt;
     DiffResult* m_result = nullptr;

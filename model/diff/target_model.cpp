@@ -117,8 +117,14 @@ TargetModel TargetModel::fromStateDict(const StateDict& stateDict, const QString
     model.m_file = file;
     model.m_modules.push_back(TargetModule{});
     model.m_modulesByPath.insert(QString(), 0);
-    for (const StateDictEntry& entry : stateDict.entries)
-        model.addTensor(entry.key, entry.tensor->dtype, entry.tensor->shape, entry.tensor->numel());
+    // Keys in the dict's order (modules are numbered as they first appear); a non-tensor `_extra_state`
+    // marks its module as one that takes extra state, exactly as a tensor one does.
+    forEachKey(stateDict, [&model](const QString& key, const PyTensor* tensor) {
+        if (tensor)
+            model.addTensor(key, tensor->dtype, tensor->shape, tensor->numel());
+        else
+            model.addTensor(key, DType::Unknown, {}, 0);
+    });
     model.finish();
     return model;
 }

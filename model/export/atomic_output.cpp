@@ -19,6 +19,9 @@ namespace {
 
 // Bytes per write(2): small enough that pages can be released behind it as it goes.
 constexpr qint64 kChunk = qint64(8) << 20;
+// Bytes per copy_file_range call (the kernel caps one call near 2 GiB anyway) and between writeback starts.
+constexpr qint64 kCopyChunk = qint64(64) << 20;
+constexpr qint64 kWritebackWindow = qint64(64) << 20;
 
 QString errnoText()
 {
@@ -79,18 +82,56 @@ bool AtomicOutput::write(const void* data, qint64 size, bool fileMapped)
         const ssize_t n = ::write(m_fd, p + done, size_t(step));
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0) {
-            // A file size limit gives EFBIG (when SIGXFSZ is ignored), a full disk ENOSPC.
-            m_error = m_path + QLatin1String(": writing failed after ") + QString::number(m_written + done) +
-                      QLatin1String(" bytes: ") + (n < 0 ? errnoText() : QStringLiteral("no progress"));
-            return false;
-        }
+        if (n <= 0)
+            return failed(done, n < 0 ? errnoText() : QStringLiteral("no progress"));
         if (fileMapped)
             releasePages(p + done, n);
         done += n;
     }
     m_written += size;
+    startWriteback();
     return true;
+}
+
+bool AtomicOutput::failed(qint64 done, const QString& why)
+{
+    // A file size limit gives EFBIG (when SIGXFSZ is ignored), a full disk ENOSPC.
+    m_error = m_path + QLatin1String(": writing failed after ") + QString::number(m_written + done) +
+              QLatin1String(" bytes: ") + why;
+    return false;
+}
+
+qint64 AtomicOutput::copyFrom(int fd, qint64 offset, qint64 size)
+{
+    if (!m_error.isEmpty())
+        return -1;
+    qint64 done = 0;
+    while (done < size) {
+        loff_t from = offset + done;
+        const ssize_t n = ::copy_file_range(fd, &from, m_fd, nullptr, size_t(std::min(kCopyChunk, size - done)), 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EOPNOTSUPP || errno == EINVAL))
+            break; // no in-kernel copy between these files: the caller writes the rest
+        if (n <= 0) {
+            failed(0, n < 0 ? errnoText() : QStringLiteral("the source file ended early")); // m_written counts `done`
+            return -1;
+        }
+        done += n;
+        m_written += n;
+        startWriteback();
+    }
+    return done;
+}
+
+void AtomicOutput::startWriteback()
+{
+    // Without this the page cache would hold the whole output dirty until commit's fsync, which then writes
+    // all of it while nothing else happens; started early, the disk works while we copy.
+    if (m_written - m_writebackStarted < kWritebackWindow)
+        return;
+    ::sync_file_range(m_fd, m_writebackStarted, m_written - m_writebackStarted, SYNC_FILE_RANGE_WRITE);
+    m_writebackStarted = m_written;
 }
 
 void AtomicOutput::commit()

@@ -30,7 +30,8 @@ ExportReport exportCheckpoint(const Checkpoint& source, const StateDict& selecte
     if (options.format == ExportOptions::Format::SafeTensors)
         report = writeSafeTensors(source, plan, out, progress, cancel);
     else
-        report = writeTorchArchive(source, selected, plan, out, options.stateDictOnly || containerless, progress, cancel);
+        report = writeTorchArchive(source, selected, plan, out, options.stateDictOnly || containerless, options.forceZip64,
+                                   progress, cancel);
     report.tensorsWritten = int(repaired.entries.size());
     return report;
 }

@@ -77,7 +77,17 @@ OutputPlan::OutputPlan(const Checkpoint& source, const RepairedStateDict& repair
         m_dict->state = state;
     }
 
+    int extra = 0;
+    auto addExtraStatesBefore = [&](qsizetype position) {
+        // Non-tensor `_extra_state` values go back where they were, written as read (the pickler still
+        // replaces a global that would run code).
+        for (; extra < repaired.extraStates.size() && repaired.extraStates[extra].position <= position; ++extra) {
+            const RepairedExtraState& x = repaired.extraStates[extra];
+            m_dict->items.push_back({m_arena.make<PyString>(x.key), const_cast<PyObject*>(x.value)});
+        }
+    };
     for (qsizetype i = 0; i < repaired.entries.size(); ++i) {
+        addExtraStatesBefore(i);
         const RepairedEntry& entry = repaired.entries[i];
         const TensorRecipe& recipe = entry.recipe;
         const PyTensor* tensor = nullptr;
@@ -120,6 +130,7 @@ OutputPlan::OutputPlan(const Checkpoint& source, const RepairedStateDict& repair
         m_tensors.push_back(tensor);
         m_dict->items.push_back({m_arena.make<PyString>(entry.key), const_cast<PyTensor*>(tensor)});
     }
+    addExtraStatesBefore(repaired.entries.size());
 }
 
 const Checkpoint& OutputPlan::checkpointOf(const PyStorage* storage) const
@@ -154,6 +165,11 @@ OutputPlan::Bytes OutputPlan::storageBytes(const PyStorage* storage, DType dtype
     } else {
         bytes.view = whole;
         bytes.fileMapped = true; // every Checkpoint maps its files read-only and shared
+        if (const StorageBytes* where = checkpoint.storageBytes(storage)) {
+            bytes.checkpoint = &checkpoint;
+            bytes.file = where->file;
+            bytes.fileOffset = where->offset;
+        }
     }
     return bytes;
 }

@@ -25,14 +25,21 @@ public:
 
     // The repaired dict: the source dict's class (OrderedDict normally), keys in output order, _metadata.
     const PyDict* stateDict() const { return m_dict; }
-    // Output tensors in order, parallel to RepairedStateDict::entries.
+    // Output tensors in order, parallel to RepairedStateDict::entries (the dict also holds the non-tensor
+    // `_extra_state` values, between them).
     const QVector<const PyTensor*>& tensors() const { return m_tensors; }
+    const QVector<RepairedExtraState>& extraStates() const { return m_repaired.extraStates; }
 
     struct Bytes
     {
         QByteArrayView view; // the bytes to write, little-endian
         QByteArray owned;    // backs `view` when computed or byte-swapped
         bool fileMapped = false; // `view` lies in a read-only file mapping (pages may be released)
+        // With fileMapped from storageBytes: the same bytes as they lie in the file, so a writer can copy them
+        // file to file (and reuse a zip record's CRC when they are that record whole).
+        const Checkpoint* checkpoint = nullptr;
+        int file = 0;
+        qint64 fileOffset = -1;
     };
     // All bytes of a storage (for the torch writer). `dtype` is the element type (an untyped storage takes
     // its tensor's). Throws FormatError.

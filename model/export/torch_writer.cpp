@@ -5,19 +5,44 @@
 #include "export/atomic_output.h"
 #include "export/output_plan.h"
 #include "export/pickle_writer.h"
+#include "export/source_file.h"
+#include "export/zip_writer.h"
 #include "formats/format_error.h"
-#include "tensor/tensor_engine.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
 
 namespace statescope {
 
+namespace {
+
+// Input files opened once each for copying, by (checkpoint, file index).
+class SourceFiles
+{
+public:
+    const SourceFile& of(const Checkpoint& checkpoint, int file)
+    {
+        std::unique_ptr<SourceFile>& slot = m_files[{&checkpoint, file}];
+        if (!slot)
+            slot = std::make_unique<SourceFile>(checkpoint.file(file));
+        return *slot;
+    }
+
+private:
+    std::map<std::pair<const Checkpoint*, int>, std::unique_ptr<SourceFile>> m_files;
+};
+
+} // namespace
+
 ExportReport writeTorchArchive(const Checkpoint& source, const StateDict& selected, const OutputPlan& plan,
-                               const QString& out, bool stateDictOnly, const ExportProgress& progress,
+                               const QString& out, bool stateDictOnly, bool forceZip64, const ExportProgress& progress,
                                const std::atomic<bool>* cancel)
 {
     ExportReport report;
     report.path = out;
+    // Loaded only when a recipe needs tensor arithmetic: a rename or strip never starts LibTorch.
     TensorEngine* engine = nullptr;
-    TensorEngine& archiveEngine = requireEngine(&engine);
 
     PickleWriter pickler([&plan](const PyStorage* storage, DType dtype) { return plan.storageNumel(storage, dtype); });
     const PyObject* root = plan.stateDict();
@@ -33,60 +58,59 @@ ExportReport writeTorchArchive(const Checkpoint& source, const StateDict& select
     }
     report.replacedGlobals = pickler.replacedGlobals();
 
+    // torch.save writes the records in the sorted order of their keys as strings ("0", "1", "10", "2", ...);
+    // a torch-written source lies in the same order, so the copy reads it front to back.
+    QVector<const PickledStorage*> storages;
     qint64 total = 0;
-    for (const PickledStorage& s : pickler.storages())
+    for (const PickledStorage& s : pickler.storages()) {
+        storages.push_back(&s);
         total += s.numel * dtypeElementSize(s.dtype);
+    }
+    std::sort(storages.begin(), storages.end(), [](const PickledStorage* a, const PickledStorage* b) { return a->key < b->key; });
 
     AtomicOutput output(out);
-    // The stream writer hands record data to the sink as the pointer it was given, so the sink knows when the
-    // bytes come from the source mapping and can release those pages behind it.
-    const char* mappedBegin = nullptr;
-    const char* mappedEnd = nullptr;
-    const ByteSink sink = [&](const void* data, qint64 size) -> qint64 {
-        const char* p = static_cast<const char*>(data);
-        const bool mapped = mappedBegin && p >= mappedBegin && p + size <= mappedEnd;
-        return output.write(data, size, mapped) ? size : 0;
-    };
-    QString error;
+    ZipWriter zip(output, QStringLiteral("archive"), forceZip64);
     const auto fail = [&](const QString& what) {
-        const QString why = output.error().isEmpty() ? out + QLatin1String(": ") + what + QLatin1String(": ") + error
-                                                     : output.error();
-        throw FormatError(why);
+        throw FormatError(output.error().isEmpty() ? out + QLatin1String(": ") + what : output.error());
     };
-    std::unique_ptr<TorchRecordWriter> writer = archiveEngine.openTorchArchive(sink, &error);
-    if (!writer)
-        fail(QStringLiteral("cannot start the archive"));
-    if (!writer->writeRecord(QStringLiteral("data.pkl"), pickle.constData(), pickle.size(), &error))
-        fail(QStringLiteral("writing data.pkl"));
-    // torch 2.x records the byte order; 1.13 ignores the record. The bytes are little-endian whatever the source.
-    static const char kLittle[] = "little";
-    if (!writer->writeRecord(QStringLiteral("byteorder"), kLittle, qint64(sizeof(kLittle) - 1), &error))
-        fail(QStringLiteral("writing byteorder"));
+    if (!zip.addRecord(QStringLiteral("data.pkl"), pickle))
+        fail(QStringLiteral("writing data.pkl failed"));
+    // As torch 2.x does; 1.13 ignores the record. The bytes are little-endian whatever the source.
+    if (!zip.addRecord(QStringLiteral("byteorder"), QByteArrayView("little")))
+        fail(QStringLiteral("writing byteorder failed"));
 
+    SourceFiles files;
     qint64 done = 0;
-    for (const PickledStorage& s : pickler.storages()) {
+    for (const PickledStorage* s : storages) {
         if (cancel && cancel->load(std::memory_order_relaxed)) {
             report.cancelled = true;
             return report; // AtomicOutput removes the temp file
         }
-        const OutputPlan::Bytes bytes = plan.storageBytes(s.storage, s.dtype, &engine);
-        if (bytes.view.size() != s.numel * dtypeElementSize(s.dtype))
-            throw FormatError(out + QLatin1String(": storage ") + s.key + QLatin1String(" has ") +
-                              QString::number(bytes.view.size()) + QLatin1String(" bytes, expected ") +
-                              QString::number(s.numel * dtypeElementSize(s.dtype)));
-        mappedBegin = bytes.fileMapped ? bytes.view.data() : nullptr;
-        mappedEnd = bytes.fileMapped ? bytes.view.data() + bytes.view.size() : nullptr;
-        static const char kEmpty = 0;
-        const void* data = bytes.view.isEmpty() ? static_cast<const void*>(&kEmpty) : bytes.view.data();
-        if (!writer->writeRecord(QLatin1String("data/") + s.key, data, bytes.view.size(), &error))
-            fail(QLatin1String("writing data/") + s.key);
-        mappedBegin = mappedEnd = nullptr;
-        done += bytes.view.size();
+        const OutputPlan::Bytes bytes = plan.storageBytes(s->storage, s->dtype, &engine);
+        const qint64 size = bytes.view.size();
+        if (size != s->numel * dtypeElementSize(s->dtype))
+            throw FormatError(out + QLatin1String(": storage ") + s->key + QLatin1String(" has ") + QString::number(size) +
+                              QLatin1String(" bytes, expected ") + QString::number(s->numel * dtypeElementSize(s->dtype)));
+        const QString name = QLatin1String("data/") + s->key;
+        bool ok = false;
+        if (bytes.fileMapped && bytes.checkpoint) {
+            const SourceFile& file = files.of(*bytes.checkpoint, bytes.file);
+            const std::optional<quint32> crc = file.recordCrc(bytes.fileOffset, size);
+            report.recordsReused += crc ? 1 : 0;
+            ok = zip.addMappedRecord(name, bytes.view, file.fd(), bytes.fileOffset, crc);
+        } else if (bytes.fileMapped) {
+            ok = zip.addMappedRecord(name, bytes.view, -1, 0, std::nullopt);
+        } else {
+            ok = zip.addRecord(name, bytes.view);
+        }
+        if (!ok)
+            fail(QLatin1String("writing ") + name + QLatin1String(" failed"));
+        done += size;
         if (progress)
             progress(done, total);
     }
-    if (!writer->finish(&error))
-        fail(QStringLiteral("finishing the archive"));
+    if (!zip.finish())
+        fail(QStringLiteral("finishing the archive failed"));
     output.commit();
     report.bytesWritten = output.bytesWritten();
     report.storagesWritten = int(pickler.storages().size());

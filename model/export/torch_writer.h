@@ -10,10 +10,11 @@ class Checkpoint;
 class OutputPlan;
 struct StateDict;
 
-// torch.save's zip layout (protocol-2 data.pkl, data/<key> per storage, version) through LibTorch's
-// PyTorchStreamWriter. `root` null: the repaired dict alone; else the source's root with `selected` replaced.
+// torch.save's zip layout (protocol-2 data.pkl, byteorder, data/<key> per storage in torch.save's order,
+// version) through ZipWriter. `stateDictOnly`: the repaired dict alone; else the source's root with `selected`
+// replaced. Storages copied unchanged from a zip keep their CRC and are copied file to file in the kernel.
 ExportReport writeTorchArchive(const Checkpoint& source, const StateDict& selected, const OutputPlan& plan,
-                               const QString& out, bool stateDictOnly, const ExportProgress& progress,
+                               const QString& out, bool stateDictOnly, bool forceZip64, const ExportProgress& progress,
                                const std::atomic<bool>* cancel);
 
 } // namespace statescope

@@ -55,28 +55,54 @@ public:
         repaired->view.path = m_source.path;
         repaired->view.object = m_source.object;
         QVector<RepairedEntry> entries;
+        QVector<RepairedExtraState> extras; // position: entries before it
         QHash<QString, QString> sourceOf; // output key -> source key
-        for (const StateDictEntry& e : m_source.entries) {
+        auto claim = [&sourceOf](const QString& key, const QString& sourceKey) {
+            const auto previous = sourceOf.constFind(key);
+            if (previous != sourceOf.constEnd())
+                throw FormatError(QLatin1String("source keys \"") + previous.value() + QLatin1String("\" and \"") +
+                                  sourceKey + QLatin1String("\" both become \"") + key +
+                                  QLatin1String("\" under the rules"));
+            sourceOf.insert(key, sourceKey);
+        };
+        int nextExtra = 0;
+        auto takeExtrasBefore = [&](int position) {
+            // Non-tensor extra states only see key rules (a tensor rule has nothing to work on).
+            for (; nextExtra < m_source.extraStates.size() && m_source.extraStates[nextExtra].position <= position; ++nextExtra) {
+                const StateDictExtraState& x = m_source.extraStates[nextExtra];
+                QString key = x.key;
+                if (!renameByKeyRules(key)) {
+                    repaired->dropped << x.key;
+                    continue;
+                }
+                claim(key, x.key);
+                extras.push_back({key, x.key, x.value, int(entries.size())});
+            }
+        };
+        for (int i = 0; i < m_source.entries.size(); ++i) {
+            takeExtrasBefore(i);
+            const StateDictEntry& e = m_source.entries[i];
             RepairedEntry entry;
             entry.sourceKey = e.key;
             if (!keyAndRecipe(e, entry)) {
                 repaired->dropped << e.key;
                 continue;
             }
-            const auto previous = sourceOf.constFind(entry.key);
-            if (previous != sourceOf.constEnd())
-                throw FormatError(QLatin1String("source keys \"") + previous.value() + QLatin1String("\" and \"") +
-                                  e.key + QLatin1String("\" both become \"") + entry.key +
-                                  QLatin1String("\" under the rules"));
-            sourceOf.insert(entry.key, e.key);
+            claim(entry.key, e.key);
             entries.push_back(std::move(entry));
         }
+        takeExtrasBefore(int(m_source.entries.size()));
         for (const CompiledRule& c : m_rules) {
             if (c.rule->op == Op::FillNumBatchesTracked)
-                fillNumBatchesTracked(c, entries, sourceOf);
+                fillNumBatchesTracked(c, entries, extras, sourceOf);
         }
-        for (RepairedEntry& entry : entries)
-            repaired->append(std::move(entry));
+        int extra = 0;
+        for (int i = 0; i <= entries.size(); ++i) {
+            for (; extra < extras.size() && extras[extra].position <= i; ++extra)
+                repaired->appendExtraState(extras[extra].key, extras[extra].sourceKey, extras[extra].value);
+            if (i < entries.size())
+                repaired->append(std::move(entries[i]));
+        }
         repaired->view.metadata = remapMetadata(repaired->arena);
         return repaired;
     }
@@ -91,6 +117,16 @@ private:
             throw FormatError(ruleName(c) + QLatin1String(": the target has no key \"") + key +
                               QLatin1String("\" to take from"));
         return t;
+    }
+
+    // The key rules in order; false when a drop rule removes the key.
+    bool renameByKeyRules(QString& key) const
+    {
+        for (const CompiledRule& c : m_rules) {
+            if (c.rule->changesKeys() && !applyKeyRule(c, key))
+                return false;
+        }
+        return true;
     }
 
     // False when a drop rule removes the key.
@@ -191,7 +227,7 @@ private:
     }
 
     void fillNumBatchesTracked(const CompiledRule& c, QVector<RepairedEntry>& entries,
-                               QHash<QString, QString>& sourceOf) const
+                               QVector<RepairedExtraState>& extras, QHash<QString, QString>& sourceOf) const
     {
         if (!m_target)
             throw FormatError(ruleName(c) + QLatin1String(" needs the target model's keys, and none was given"));
@@ -218,7 +254,13 @@ private:
                     at = i + 1;
             }
             sourceOf.insert(added.key, QString());
-            entries.insert(at < 0 ? entries.size() : at, std::move(added));
+            const qsizetype where = at < 0 ? entries.size() : at;
+            entries.insert(where, std::move(added));
+            // A module's extra state follows its buffers in torch's state_dict(): it moves behind the new one.
+            for (RepairedExtraState& x : extras) {
+                if (x.position >= where && !(at < 0 && x.position == where))
+                    ++x.position;
+            }
         }
     }
 

@@ -35,13 +35,23 @@ void RepairedStateDict::append(RepairedEntry entry)
     entries.push_back(std::move(entry));
 }
 
+void RepairedStateDict::appendExtraState(const QString& key, const QString& sourceKey, const PyObject* value)
+{
+    const int position = int(entries.size());
+    extraStates.push_back({key, sourceKey, value, position});
+    view.extraStates.push_back({key, value, position});
+}
+
 std::shared_ptr<const RepairedStateDict> identityRepair(const StateDict& source)
 {
     auto repaired = std::make_shared<RepairedStateDict>();
     repaired->view.path = source.path;
     repaired->view.object = source.object;
     repaired->view.metadata = source.metadata;
+    int extra = 0;
     for (const StateDictEntry& e : source.entries) {
+        for (; extra < source.extraStates.size() && source.extraStates[extra].position <= repaired->entries.size(); ++extra)
+            repaired->appendExtraState(source.extraStates[extra].key, source.extraStates[extra].key, source.extraStates[extra].value);
         RepairedEntry entry;
         entry.key = e.key;
         entry.sourceKey = e.key;
@@ -50,6 +60,8 @@ std::shared_ptr<const RepairedStateDict> identityRepair(const StateDict& source)
         entry.recipe.shape = e.tensor->shape;
         repaired->append(std::move(entry));
     }
+    for (; extra < source.extraStates.size(); ++extra)
+        repaired->appendExtraState(source.extraStates[extra].key, source.extraStates[extra].key, source.extraStates[extra].value);
     return repaired;
 }
 

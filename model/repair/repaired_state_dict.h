@@ -55,12 +55,23 @@ struct RepairedEntry
     TensorRecipe recipe;
 };
 
+// A non-tensor `_extra_state` value carried through the plan: key rules rename or drop it like any key; it is
+// written back as it was read.
+struct RepairedExtraState
+{
+    QString key;
+    QString sourceKey;
+    const PyObject* value = nullptr;
+    int position = 0; // how many output tensor entries precede it
+};
+
 // The source state dict after a repair plan. Immutable once built; shared as
 // std::shared_ptr<const RepairedStateDict>.
 class RepairedStateDict
 {
 public:
     QVector<RepairedEntry> entries; // output order
+    QVector<RepairedExtraState> extraStates; // non-tensor `_extra_state` values, in output order
     QStringList dropped;            // source keys the plan removed
     // The same content as a StateDict, so the load verdict and the views work unchanged: entries point at
     // tensors made in `arena` with the output key's shape and dtype; `metadata` is the source's _metadata
@@ -74,6 +85,8 @@ public:
 
     // Appends an entry and its view tensor (made from the recipe's dtype and shape, contiguous strides).
     void append(RepairedEntry entry);
+    // Appends a non-tensor extra state after the entries appended so far (to the view too).
+    void appendExtraState(const QString& key, const QString& sourceKey, const PyObject* value);
 };
 
 // The empty plan: every source tensor copied under its own key, metadata as it is.

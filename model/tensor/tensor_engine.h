@@ -42,9 +42,7 @@ public:
                                    QVector<qint64>* counts, const std::atomic<bool>* cancel, const ByteProgress& progress,
                                    QString* error) const = 0;
 
-    // Export (model/export). A torch archive writer whose bytes go to `sink`; nullptr + *error on failure.
-    virtual std::unique_ptr<TorchRecordWriter> openTorchArchive(const ByteSink& sink, QString* error) const = 0;
-    // Runs one recipe; *out receives the contiguous little-endian bytes of a tensor of job.outDtype and
+    // Export (model/export; the zip container itself is written there, export/zip_writer.h). Runs one recipe; *out receives the contiguous little-endian bytes of a tensor of job.outDtype and
     // job.outShape. Failed + *error (one line) when the recipe cannot be applied.
     virtual EngineStatus computeTensor(const TensorJob& job, QByteArray* out, QString* error) const = 0;
 };
@@ -53,5 +51,5 @@ public:
 
 // Bump the version when the interface changes: an old plugin then fails to load with a clear message
 // instead of calling through a stale vtable.
-#define StateScopeTensorEngine_iid "org.statescope.TensorEngine/3"
+#define StateScopeTensorEngine_iid "org.statescope.TensorEngine/4"
 Q_DECLARE_INTERFACE(statescope::TensorEngine, StateScopeTensorEngine_iid)

@@ -24,11 +24,21 @@ QStringList candidateDirectories()
     if (!fromEnvironment.isEmpty())
         dirs << fromEnvironment;
     // applicationDirPath() needs an application object; a library user without one still gets the install dir.
-    if (QCoreApplication::instance())
-        dirs << QCoreApplication::applicationDirPath() + QLatin1String("/../lib/statescope");
+    if (QCoreApplication::instance()) {
+        const QString appDir = QCoreApplication::applicationDirPath();
+        dirs << appDir + QLatin1String("/../lib/statescope"); // the build tree
+#ifdef STATESCOPE_RELATIVE_PLUGIN_DIR
+        // The install tree relative to the executable, so a relocated prefix (a .deb unpacked with dpkg -x,
+        // cmake --install --prefix elsewhere) finds its own plugin rather than the configured prefix's.
+        dirs << appDir + QLatin1String("/" STATESCOPE_RELATIVE_PLUGIN_DIR);
+#endif
+    }
 #ifdef STATESCOPE_INSTALL_PLUGIN_DIR
     dirs << QStringLiteral(STATESCOPE_INSTALL_PLUGIN_DIR);
 #endif
+    for (QString& dir : dirs)
+        dir = QDir::cleanPath(dir);
+    dirs.removeDuplicates();
     return dirs;
 }
 

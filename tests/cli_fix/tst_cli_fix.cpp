@@ -72,6 +72,7 @@ private Q_SLOTS:
     void suggestedRulesLoadInTorch_data();
     void suggestedRulesLoadInTorch();
     void forceWritesAnyway();
+    void nonTensorExtraStateSurvives();
     void badArguments();
 };
 
@@ -131,6 +132,44 @@ void TestCliFix::suggestedRulesLoadInTorch()
     QVERIFY2(verify.exitCode == 0 && verify.out.trimmed() == "ok", verify.err.constData());
     // And StateScope agrees with itself: the output against the target is loadable.
     QCOMPARE(runStatescope({QStringLiteral("diff"), out, kDemo + QLatin1String("demo_target.pt")}).exitCode, 0);
+}
+
+// get_extra_state() returning a dict: the DataParallel prefix is stripped from it like from any key, it is
+// written back where it was, and real torch loads the result strictly into the module that defines it.
+void TestCliFix::nonTensorExtraStateSurvives()
+{
+    QTemporaryDir dir;
+    const QString source = fixture(QStringLiteral("diff_extra_object_prefixed_source.pt"));
+    const QString target = fixture(QStringLiteral("diff_extra_object_prefixed_target.pt"));
+    const QString out = dir.filePath(QStringLiteral("fixed.pt"));
+    const ProcessResult r = runStatescope({QStringLiteral("fix"), source, QStringLiteral("--target"), target,
+                                           QStringLiteral("--auto"), QStringLiteral("-o"), out});
+    QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+    const ProcessResult verify = runPython(QStringLiteral(R"(
+import sys, torch
+sys.path.insert(0, sys.argv[1])
+import gen_diff_pairs as g
+out, src, tgt = torch.load(sys.argv[2]), torch.load(sys.argv[3]), torch.load(sys.argv[4])
+assert list(out.keys()) == list(tgt.keys()), (list(out.keys()), list(tgt.keys()))
+assert out["part._extra_state"] == src["module.part._extra_state"] == {"scale": 3, "name": "fp8"}
+model = g.ExtraHolder(extra_type=g.WithObjectExtraState)
+model.load_state_dict(out, strict=True)
+assert model.part.received == {"scale": 3, "name": "fp8"}
+for k, v in out.items():
+    if torch.is_tensor(v):
+        assert torch.equal(v, src["module." + k]), k
+print("ok")
+)"), {QStringLiteral(STATESCOPE_SOURCE_DIR "/tests/fixtures"), out, source, target});
+    QVERIFY2(verify.exitCode == 0 && verify.out.trimmed() == "ok", verify.err.constData());
+
+    // safetensors holds tensors only: refused in one line that names the key, nothing written.
+    const QString st = dir.filePath(QStringLiteral("fixed.safetensors"));
+    const ProcessResult refused = runStatescope({QStringLiteral("fix"), source, QStringLiteral("--target"), target,
+                                                 QStringLiteral("--auto"), QStringLiteral("--format"),
+                                                 QStringLiteral("safetensors"), QStringLiteral("-o"), st});
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains("part._extra_state") && refused.err.trimmed().count('\n') == 0, refused.err.constData());
+    QVERIFY(!QFile::exists(st));
 }
 
 void TestCliFix::forceWritesAnyway()

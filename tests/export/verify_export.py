@@ -1,14 +1,20 @@
 """Checks a file written by StateScope's exporter with real torch. Usage:
-  verify_export.py compare SOURCE OUT SELECTED WEIGHTS_ONLY STATE_DICT_ONLY MODULE CHECK_SHARING BYTESWAP
+  verify_export.py compare SOURCE OUT SELECTED WEIGHTS_ONLY STATE_DICT_ONLY MODULE CHECK_SHARING BYTESWAP [ZIP64]
     WEIGHTS_ONLY=1: the output must load with weights_only=True whenever torch loads the source that way.
     BYTESWAP=1: the source is a big-endian zip that torch 1.13 reads as native; its true values are swapped.
+    ZIP64 given: the container is checked as `layout` does, too.
   verify_export.py safetensors SOURCE OUT SELECTED
-  verify_export.py recipes SOURCE TARGET OUT
+  verify_export.py recipes SOURCE TARGET OUT [ZIP64]
   verify_export.py hostile OUT MARKER
   verify_export.py pickle ORIGINAL REWRITTEN      both unpickled by Python must be equal (sharing included)
+  verify_export.py layout OUT ZIP64     the zip container as torch.save writes it: every CRC right (testzip),
+    data 64-byte aligned, stored, one archive folder, record names and order those of torch.save of the loaded
+    object (plus `byteorder` second, as torch 2.x writes it); ZIP64=1: ZIP64 fields on every record and a ZIP64
+    end record, ZIP64=0: none
 Prints OK and exits 0, or prints what differs on stderr and exits 1."""
 import argparse
 import collections
+import io
 import json
 import math
 import os
@@ -172,7 +178,9 @@ def source_allows_weights_only(source):
         return False
 
 
-def compare(source, out, selected, weights_only, state_dict_only, module, check_sharing, byteswap):
+def compare(source, out, selected, weights_only, state_dict_only, module, check_sharing, byteswap, zip64=None):
+    if zip64 is not None:
+        check_layout(out, zip64)
     weights_only = weights_only == "1" and source_allows_weights_only(source)
     loaded = torch.load(out, weights_only=weights_only)  # no map_location: every storage must be cpu
     src = load_source(source)
@@ -231,7 +239,9 @@ def interpolate(t, size, prefix):
     return y if batched else y[0]
 
 
-def recipes(source, target, out):
+def recipes(source, target, out, zip64=None):
+    if zip64 is not None:
+        check_layout(out, zip64)
     s = torch.load(source)
     t = torch.load(target)
     o = torch.load(out)
@@ -282,6 +292,64 @@ def hostile(out, marker):
     print("OK")
 
 
+def zip64_extra(extra):
+    """Whether a zip extra field block holds a ZIP64 (0x0001) field."""
+    at = 0
+    while at + 4 <= len(extra):
+        tag, size = struct.unpack_from("<HH", extra, at)
+        if tag == 0x0001:
+            return True
+        at += 4 + size
+    return False
+
+
+def check_layout(out, zip64):
+    with zipfile.ZipFile(out) as z:
+        bad = z.testzip()
+        if bad is not None:
+            fail(f"{bad}: CRC-32 does not match the bytes")
+        infos = z.infolist()
+    data = open(out, "rb").read()
+    names, folders = [], set()
+    for info in infos:
+        sig, = struct.unpack_from("<I", data, info.header_offset)
+        n, e = struct.unpack_from("<HH", data, info.header_offset + 26)
+        if sig != 0x04034B50:
+            fail(f"{info.filename}: no local header at {info.header_offset}")
+        start = info.header_offset + 30 + n + e
+        if start % 64:
+            fail(f"{info.filename}: data at offset {start}, not a multiple of 64")
+        if info.compress_type != zipfile.ZIP_STORED:
+            fail(f"{info.filename}: compressed")
+        local_extra = data[info.header_offset + 30 + n:start]
+        if zip64 == "1" and not (zip64_extra(info.extra) and zip64_extra(local_extra)):
+            fail(f"{info.filename}: no ZIP64 field")
+        if zip64 == "0" and (zip64_extra(info.extra) or zip64_extra(local_extra)):
+            fail(f"{info.filename}: ZIP64 field in a small archive")
+        folder, name = info.filename.split("/", 1)
+        folders.add(folder)
+        names.append(name)
+    if len(folders) != 1:
+        fail(f"records in several folders: {sorted(folders)}")
+    has_end64 = data.rfind(b"PK\x06\x06") > data.rfind(b"PK\x01\x02")
+    if has_end64 != (zip64 == "1"):
+        fail(f"ZIP64 end record present: {has_end64}")
+    if names[:2] != ["data.pkl", "byteorder"]:
+        fail(f"first records {names[:2]}")
+    reference = io.BytesIO()
+    torch.save(torch.load(out), reference)
+    expected = [n.split("/", 1)[1] for n in zipfile.ZipFile(reference).namelist()]
+    ours = [n for n in names if n != "byteorder"]
+    if ours != expected:
+        fail(f"records {ours[:8]}... differ from torch.save's {expected[:8]}...")
+
+
+def layout(out, zip64):
+    check_layout(out, zip64)
+    print("OK")
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"compare": compare, "safetensors": check_safetensors, "recipes": recipes, "hostile": hostile, "pickle": same_pickle}[cmd](*args)
+    {"compare": compare, "safetensors": check_safetensors, "recipes": recipes, "hostile": hostile, "pickle": same_pickle,
+     "layout": layout}[cmd](*args)

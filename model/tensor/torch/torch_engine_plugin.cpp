@@ -102,11 +102,6 @@ EngineStatus TorchEnginePlugin::histogram(const TensorView& view, int bins, doub
 }
 
 // Export lives in torch_export.cpp.
-std::unique_ptr<TorchRecordWriter> TorchEnginePlugin::openTorchArchive(const ByteSink& sink, QString* error) const
-{
-    return torchexport::openTorchArchive(sink, error);
-}
-
 EngineStatus TorchEnginePlugin::computeTensor(const TensorJob& job, QByteArray* out, QString* error) const
 {
     return torchexport::computeTensor(job, out, error);

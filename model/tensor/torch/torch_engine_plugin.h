@@ -23,7 +23,6 @@ public:
     EngineStatus histogram(const TensorView& view, int bins, double lo, double hi, const ValueOptions& options,
                            QVector<qint64>* counts, const std::atomic<bool>* cancel, const ByteProgress& progress,
                            QString* error) const override;
-    std::unique_ptr<TorchRecordWriter> openTorchArchive(const ByteSink& sink, QString* error) const override;
     EngineStatus computeTensor(const TensorJob& job, QByteArray* out, QString* error) const override;
 };
 

@@ -1,6 +1,5 @@
 // LibTorch first: Qt's `slots`/`signals` macros would break its headers (the target also sets QT_NO_KEYWORDS).
 #include <ATen/ATen.h>
-#include <caffe2/serialize/inline_container.h>
 
 #include "torch_export.h"
 
@@ -20,72 +19,6 @@ QString oneLine(const char* what)
         text = text.left(kMaxLength) + QStringLiteral("...");
     return text;
 }
-
-class StreamRecordWriter final : public TorchRecordWriter
-{
-public:
-    explicit StreamRecordWriter(const ByteSink& sink)
-        : m_sink(sink),
-          m_writer(std::make_unique<caffe2::serialize::PyTorchStreamWriter>(
-              [this](const void* data, size_t size) -> size_t {
-                  if (m_failed)
-                      return 0;
-                  const qint64 written = m_sink(data, qint64(size));
-                  if (written != qint64(size))
-                      m_failed = true;
-                  return size_t(std::max<qint64>(written, 0));
-              }))
-    {
-    }
-
-    ~StreamRecordWriter() override
-    {
-        // The stream writer's destructor finishes the archive and throws (terminate, in a destructor) when
-        // the sink has failed; an abandoned writer is therefore leaked, not destroyed. It only happens on a
-        // failed export and holds a few small buffers.
-        if (m_writer && !m_writer->finalized())
-            (void)m_writer.release();
-    }
-
-    bool writeRecord(const QString& name, const void* data, qint64 size, QString* error) override
-    {
-        return guarded(error, [&] { m_writer->writeRecord(name.toStdString(), data, size_t(size)); });
-    }
-
-    bool finish(QString* error) override
-    {
-        return guarded(error, [&] { m_writer->writeEndOfFile(); });
-    }
-
-private:
-    template<typename F>
-    bool guarded(QString* error, F&& f)
-    {
-        QString failure;
-        if (m_failed)
-            failure = QStringLiteral("an earlier write failed");
-        else {
-            try {
-                f();
-                if (!m_failed)
-                    return true;
-                failure = QStringLiteral("short write");
-            } catch (const c10::Error& e) {
-                failure = oneLine(e.what_without_backtrace());
-            } catch (const std::exception& e) {
-                failure = oneLine(e.what());
-            }
-        }
-        m_failed = true;
-        if (error)
-            *error = failure;
-        return false;
-    }
-
-    ByteSink m_sink;
-    bool m_failed = false;
-    std::unique_ptr<caffe2::serialize::PyTorchStreamWriter> m_writer;
-};
 
 std::optional<at::ScalarType> scalarTypeOf(DType type)
 {
@@ -197,20 +130,6 @@ at::Tensor interpolate(const at::Tensor& input, const QVector<qint64>& to, int p
 }
 
 } // namespace
-
-std::unique_ptr<TorchRecordWriter> openTorchArchive(const ByteSink& sink, QString* error)
-{
-    try {
-        return std::make_unique<StreamRecordWriter>(sink);
-    } catch (const c10::Error& e) {
-        if (error)
-            *error = oneLine(e.what_without_backtrace());
-    } catch (const std::exception& e) {
-        if (error)
-            *error = oneLine(e.what());
-    }
-    return nullptr;
-}
 
 EngineStatus computeTensor(const TensorJob& job, QByteArray* out, QString* error)
 {

@@ -5,8 +5,7 @@
 
 namespace statescope::torchexport {
 
-// See TensorEngine::openTorchArchive and computeTensor.
-std::unique_ptr<TorchRecordWriter> openTorchArchive(const ByteSink& sink, QString* error);
+// See TensorEngine::computeTensor.
 EngineStatus computeTensor(const TensorJob& job, QByteArray* out, QString* error);
 
 } // namespace statescope::torchexport
