@@ -1,5 +1,6 @@
 #include "cli/cli.h"
 #include "main_window.h"
+#include "translations.h"
 
 #include <QApplication>
 #include <QCoreApplication>
@@ -22,5 +23,7 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("StateScope"));
     QApplication::setOrganizationName(QStringLiteral("StateScope"));
     QApplication::setApplicationVersion(QStringLiteral(STATESCOPE_VERSION));
+    // The GUI speaks the user's language; the headless commands above keep CLI.md's English contract.
+    statescope::installTranslations(app, statescope::languageSetting());
     return statescope::runMainWindow(app);
 }

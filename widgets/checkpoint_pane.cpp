@@ -35,6 +35,8 @@ CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(
     m_model = new CheckpointTreeModel(this);
     m_view = new QTreeView(this);
     m_view->setModel(m_model);
+    // After setModel: the view must have taken the reset before the rows are expanded.
+    connect(m_model, &QAbstractItemModel::modelReset, this, &CheckpointPane::arrangeSingleFileView);
     m_view->setUniformRowHeights(true);
     m_view->setAlternatingRowColors(true);
     m_view->header()->setStretchLastSection(false);
@@ -113,28 +115,43 @@ void CheckpointPane::showDiff(QAbstractItemModel* model, QItemSelectionModel* se
     m_view->header()->setSectionResizeMode(DiffTreeModel::Name, QHeaderView::Stretch);
 }
 
+void CheckpointPane::chooseStateDict(int index)
+{
+    if (index >= 0 && index < m_stateDicts->count())
+        m_stateDicts->setCurrentIndex(index);
+}
+
 void CheckpointPane::selectStateDict(int index)
 {
     if (index < 0 || index >= m_opened.candidates.size())
         return;
-    m_model->setStateDict(m_opened.candidates[index]);
-    if (m_view->model() != m_model)
-        return; // the aligned diff is showing; the session recomputes it for the new choice
+    m_model->setStateDict(m_opened.candidates[index], m_opened.checkpoint);
+}
+
+// Also when a large state dict's rows arrive from the pool thread, after setStateDict returned.
+void CheckpointPane::arrangeSingleFileView()
+{
+    if (m_view->model() != m_model || m_model->rowCount() == 0)
+        return; // the aligned diff is showing (the session recomputes it for a new choice), or nothing yet
     m_view->expandToDepth(0);
     m_view->resizeColumnToContents(CheckpointTreeModel::DTypeColumn);
     m_view->resizeColumnToContents(CheckpointTreeModel::Shape);
 }
 
+// One file opens on this side; several are left to the window (source and target in drop order).
 void CheckpointPane::dragEnterEvent(QDragEnterEvent* event)
 {
-    if (event->mimeData()->hasUrls())
+    const auto urls = event->mimeData()->urls();
+    if (urls.size() == 1 && urls.front().isLocalFile())
         event->acceptProposedAction();
+    else
+        event->ignore();
 }
 
 void CheckpointPane::dropEvent(QDropEvent* event)
 {
     const auto urls = event->mimeData()->urls();
-    if (!urls.isEmpty() && urls.front().isLocalFile()) {
+    if (urls.size() == 1 && urls.front().isLocalFile()) {
         Q_EMIT fileDropped(urls.front().toLocalFile());
         event->acceptProposedAction();
     }

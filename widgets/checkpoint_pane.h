@@ -30,6 +30,8 @@ public:
     void showDiff(QAbstractItemModel* model, QItemSelectionModel* selection, bool sourceSide);
     QTreeView* view() const { return m_view; }
     CheckpointTreeModel* model() const { return m_model; }
+    // Picks the file's state dict `index` as the combo box would (emits stateDictChosen when it changes).
+    void chooseStateDict(int index);
 
 Q_SIGNALS:
     void fileDropped(const QString& path);
@@ -41,6 +43,7 @@ protected:
 
 private:
     void selectStateDict(int index);
+    void arrangeSingleFileView();
 
     QString m_title;
     QLabel* m_header = nullptr;

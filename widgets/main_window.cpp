@@ -1,6 +1,9 @@
 #include "main_window.h"
 
 #include "checkpoint_pane.h"
+#include "file_controller.h"
+#include "inspector_tools.h"
+#include "repair_controller.h"
 #include "overview_strip.h"
 #include "diff/diff_report.h"
 #include "session/diff_filter_model.h"
@@ -120,6 +123,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     dock->setWidget(reportBox);
     addDockWidget(Qt::BottomDockWidgetArea, dock);
     createNavigation();
+    installDetails();
+    m_repair = new RepairController(this);
 
     connect(m_source, &CheckpointPane::stateDictChosen, this, [this](int i) { m_session->selectStateDict(Side::Source, i); });
     connect(m_target, &CheckpointPane::stateDictChosen, this, [this](int i) { m_session->selectStateDict(Side::Target, i); });
@@ -145,8 +150,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         pane(side)->showMessage(message);
         statusBar()->showMessage(message);
     });
+    connect(m_session, &Session::sidesSwapped, this, &MainWindow::updateTitle);
     updateTitle();
     resize(1200, 760);
+    m_tools = new InspectorTools(this); // before FileController: it restores the layout of our dock too
+    m_files = new FileController(this, file); // last: it restores settings into the widgets above
 }
 
 void MainWindow::createNavigation()

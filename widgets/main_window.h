@@ -14,8 +14,14 @@ namespace statescope {
 
 class CheckpointPane;
 class OverviewStrip;
+class FileController;
 class DiffFilterModel;
 class DiffTreeModel;
+class DetailsPanel;
+class JobProgress;
+class ValueJobs;
+class InspectorTools;
+class RepairController;
 
 // The desktop inspector: the checkpoint being loaded (source) beside what the model expects (target).
 class MainWindow : public QMainWindow
@@ -33,8 +39,16 @@ public:
     QLineEdit* filterEdit() const { return m_filterEdit; }
     QCheckBox* onlyDifferences() const { return m_onlyDifferences; }
     OverviewStrip* overview() const { return m_overview; }
+    FileController* files() const { return m_files; } // recent, reload, swap, drops, watching, settings
     QItemSelectionModel* selection() const { return m_selection; }
     QPlainTextEdit* loadReport() const { return m_report; }
+    DetailsPanel* details() const { return m_details; }   // main_window_details.cpp
+    ValueJobs* valueJobs() const { return m_valueJobs; }
+    JobProgress* jobProgress() const { return m_jobProgress; }
+    // Export dialog, container browser, unsafe banner, pasted torch errors (inspector_tools.h).
+    InspectorTools* tools() const { return m_tools; }
+    RepairController* repair() const { return m_repair; } // drag-and-drop repair, rules, undo (repair_controller.h)
+    QAction* compareValuesAction() const { return m_compareValues; }
     // Moves the shared selection to the next/previous/first/last difference and scrolls both sides to it.
     void goToDifference(bool forward, bool fromEnd = false);
     // Selects a key (or module path) on both sides and scrolls to it (`--select KEY`, IDE integration).
@@ -47,6 +61,7 @@ private:
     void expandDifferences();
     void syncViews();
     void createNavigation();
+    void installDetails(); // the details dock, value comparison and its progress (main_window_details.cpp)
 
     Session* m_session = nullptr;
     CheckpointPane* m_source = nullptr;
@@ -58,6 +73,13 @@ private:
     OverviewStrip* m_overview = nullptr;
     QItemSelectionModel* m_selection = nullptr;
     QPlainTextEdit* m_report = nullptr;
+    FileController* m_files = nullptr;
+    DetailsPanel* m_details = nullptr;
+    ValueJobs* m_valueJobs = nullptr;
+    JobProgress* m_jobProgress = nullptr;
+    QAction* m_compareValues = nullptr;
+    InspectorTools* m_tools = nullptr;
+    RepairController* m_repair = nullptr;
 };
 
 // Parses the GUI command line (SOURCE [TARGET] [--demo]) and runs the window's event loop.

@@ -135,12 +135,22 @@ ParsedTorchError parseTorchError(const QString& text)
     ParsedTorchError result;
     QString normalised = text;
     normalised.replace(QLatin1String("\r\n"), QLatin1String("\n"));
-    const int header = normalised.indexOf(kHeader);
+    // The message's header is a line ending in ':'. A traceback quotes torch's own source line first
+    // (`raise RuntimeError('Error(s) in loading state_dict for {}:\n\t{}'.format(`), which does not qualify.
+    int header = -1;
+    int colonLine = -1;
+    QString headerLine;
+    for (int at = normalised.indexOf(kHeader); at >= 0; at = normalised.indexOf(kHeader, at + 1)) {
+        const int end = normalised.indexOf(QLatin1Char('\n'), at);
+        const QString line = normalised.mid(at, end < 0 ? -1 : end - at).trimmed();
+        if (line.endsWith(QLatin1Char(':'))) {
+            header = at;
+            colonLine = end;
+            headerLine = line;
+            break;
+        }
+    }
     if (header < 0)
-        return result;
-    const int colonLine = normalised.indexOf(QLatin1Char('\n'), header);
-    const QString headerLine = normalised.mid(header, colonLine < 0 ? -1 : colonLine - header).trimmed();
-    if (!headerLine.endsWith(QLatin1Char(':')))
         return result;
     result.recognised = true;
     result.modelName = headerLine.mid(kHeader.size(), headerLine.size() - kHeader.size() - 1);

@@ -2,65 +2,94 @@
 
 #include "checkpoint/inspect_report.h"
 
+#include <QCoreApplication>
+#include <QPointer>
+#include <QThreadPool>
+
 namespace statescope {
 
-CheckpointTreeModel::CheckpointTreeModel(QObject* parent) : QAbstractItemModel(parent)
-{
-    clear();
-}
+CheckpointTreeModel::CheckpointTreeModel(QObject* parent) : QAbstractItemModel(parent), m_rows(buildRows(StateDict{})) {}
 
 CheckpointTreeModel::~CheckpointTreeModel() = default;
 
 void CheckpointTreeModel::clear()
 {
-    beginResetModel();
-    m_stateDict = StateDict{};
-    m_tree = std::make_unique<ModuleNode>();
-    m_items.clear();
-    m_items.push_back(std::make_unique<Item>());
-    m_root = m_items.back().get();
-    m_root->module = m_tree.get();
-    endResetModel();
+    ++m_generation;
+    m_building = false;
+    swapIn(buildRows(StateDict{}));
 }
 
-void CheckpointTreeModel::setStateDict(const StateDict& stateDict)
+void CheckpointTreeModel::setStateDict(const StateDict& stateDict, std::shared_ptr<const void> keepAlive)
+{
+    const quint64 generation = ++m_generation;
+    if (stateDict.entries.size() <= s_synchronousLimit) {
+        m_building = false;
+        swapIn(buildRows(stateDict, std::move(keepAlive)));
+        return;
+    }
+    m_building = true;
+    swapIn(buildRows(StateDict{}));
+    // The state dict shares its (immutable) entries with the worker's snapshot; the pool thread only reads
+    // them. The result comes back through the application object, which outlives this model, and is
+    // dropped when the model is gone or has been given something newer.
+    QPointer<CheckpointTreeModel> self(this);
+    QThreadPool::globalInstance()->start([self, generation, stateDict, keepAlive] {
+        std::shared_ptr<Rows> rows = buildRows(stateDict, keepAlive);
+        QCoreApplication* app = QCoreApplication::instance();
+        if (!app)
+            return; // shutting down
+        QMetaObject::invokeMethod(app, [self, generation, rows]() mutable {
+            if (!self || self->m_generation != generation)
+                return;
+            self->m_building = false;
+            self->swapIn(std::move(rows));
+        }, Qt::QueuedConnection);
+    });
+}
+
+void CheckpointTreeModel::swapIn(std::shared_ptr<Rows> rows)
 {
     beginResetModel();
-    m_stateDict = stateDict;
-    m_tree = buildModuleTree(m_stateDict.entries);
-    m_items.clear();
-    m_items.push_back(std::make_unique<Item>());
-    m_root = m_items.back().get();
-    m_root->module = m_tree.get();
-    addChildren(m_root, *m_tree);
+    m_rows = std::move(rows);
     endResetModel();
 }
 
-void CheckpointTreeModel::addChildren(Item* item, const ModuleNode& node)
+std::shared_ptr<CheckpointTreeModel::Rows> CheckpointTreeModel::buildRows(const StateDict& stateDict,
+                                                                       std::shared_ptr<const void> keepAlive)
+{
+    auto rows = std::make_shared<Rows>();
+    rows->stateDict = stateDict;
+    rows->keepAlive = std::move(keepAlive);
+    rows->tree = buildModuleTree(rows->stateDict.entries);
+    rows->root = &rows->items.emplace_back();
+    rows->root->module = rows->tree.get();
+    addChildren(*rows, rows->root, *rows->tree);
+    return rows;
+}
+
+void CheckpointTreeModel::addChildren(Rows& rows, Item* item, const ModuleNode& node)
 {
     // torch's state_dict order: a module's own tensors, then its children.
     for (int tensor : node.tensors) {
-        m_items.push_back(std::make_unique<Item>());
-        Item* child = m_items.back().get();
+        Item* child = &rows.items.emplace_back();
         child->parent = item;
         child->row = static_cast<int>(item->children.size());
         child->tensor = tensor;
         item->children.push_back(child);
     }
     for (const auto& module : node.children) {
-        m_items.push_back(std::make_unique<Item>());
-        Item* child = m_items.back().get();
+        Item* child = &rows.items.emplace_back();
         child->parent = item;
         child->row = static_cast<int>(item->children.size());
         child->module = module.get();
         item->children.push_back(child);
-        addChildren(child, *module);
+        addChildren(rows, child, *module);
     }
 }
 
 const CheckpointTreeModel::Item* CheckpointTreeModel::itemAt(const QModelIndex& index) const
 {
-    return index.isValid() ? static_cast<const Item*>(index.internalPointer()) : m_root;
+    return index.isValid() ? static_cast<const Item*>(index.internalPointer()) : m_rows->root;
 }
 
 QModelIndex CheckpointTreeModel::index(int row, int column, const QModelIndex& parent) const
@@ -78,7 +107,7 @@ QModelIndex CheckpointTreeModel::parent(const QModelIndex& child) const
     if (!child.isValid())
         return {};
     const Item* item = itemAt(child);
-    if (!item->parent || item->parent == m_root)
+    if (!item->parent || item->parent == m_rows->root)
         return {};
     return createIndex(item->parent->row, 0, item->parent);
 }
@@ -117,7 +146,7 @@ QVariant CheckpointTreeModel::data(const QModelIndex& index, int role) const
         default: return {};
         }
     }
-    const StateDictEntry& e = m_stateDict.entries[item->tensor];
+    const StateDictEntry& e = m_rows->stateDict.entries[item->tensor];
     if (role == KeyRole)
         return e.key;
     if (role == Qt::TextAlignmentRole && index.column() >= Parameters && index.column() <= Bytes)

@@ -9,6 +9,26 @@ DiffFilterModel::DiffFilterModel(QObject* parent) : QSortFilterProxyModel(parent
     setRecursiveFilteringEnabled(true);
 }
 
+void DiffFilterModel::setSourceModel(QAbstractItemModel* model)
+{
+    if (sourceModel())
+        disconnect(sourceModel(), nullptr, this, nullptr);
+    m_tree = qobject_cast<const DiffTreeModel*>(model);
+    m_dirty = true;
+    // Connected before the base class connects its own handlers, so the cache is stale-marked before the
+    // proxy re-filters anything in reaction to the same signal.
+    if (model) {
+        auto dirty = [this] { m_dirty = true; };
+        connect(model, &QAbstractItemModel::modelReset, this, dirty);
+        connect(model, &QAbstractItemModel::dataChanged, this, dirty);
+        connect(model, &QAbstractItemModel::rowsInserted, this, dirty);
+        connect(model, &QAbstractItemModel::rowsRemoved, this, dirty);
+        connect(model, &QAbstractItemModel::rowsMoved, this, dirty);
+        connect(model, &QAbstractItemModel::layoutChanged, this, dirty);
+    }
+    QSortFilterProxyModel::setSourceModel(model);
+}
+
 void DiffFilterModel::setPattern(const QString& text)
 {
     QRegularExpression pattern;
@@ -21,27 +41,49 @@ void DiffFilterModel::setPattern(const QString& text)
         pattern = QRegularExpression(QRegularExpression::escape(text), QRegularExpression::CaseInsensitiveOption);
     m_valid = pattern.isValid();
     m_pattern = m_valid ? pattern : QRegularExpression();
+    m_pattern.optimize();
+    m_dirty = true;
     invalidateRowsFilter();
 }
 
 void DiffFilterModel::setOnlyDifferences(bool only)
 {
     m_onlyDifferences = only;
+    m_dirty = true;
     invalidateRowsFilter();
+}
+
+void DiffFilterModel::computeAccepted() const
+{
+    m_dirty = false;
+    const bool hasPattern = !m_pattern.pattern().isEmpty();
+    m_accepted = m_tree->acceptedRows([this, hasPattern](const QString& key, const QString& sourceKey, RowStatus status) {
+        if (m_onlyDifferences && status == RowStatus::Equal)
+            return false;
+        if (!hasPattern)
+            return true;
+        return m_pattern.match(key).hasMatch() || (sourceKey != key && m_pattern.match(sourceKey).hasMatch());
+    });
 }
 
 bool DiffFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
 {
-    const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
-    // Modules are kept by recursive filtering when a tensor below them is accepted.
-    if (index.data(DiffTreeModel::IsModuleRole).toBool())
-        return false;
-    if (m_onlyDifferences && index.data(DiffTreeModel::StatusRole).toInt() == static_cast<int>(RowStatus::Equal))
-        return false;
-    if (m_pattern.pattern().isEmpty())
+    if (!filtering())
         return true;
-    return m_pattern.match(index.data(DiffTreeModel::KeyRole).toString()).hasMatch() ||
-           m_pattern.match(index.data(DiffTreeModel::SourceKeyRole).toString()).hasMatch();
+    const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (!m_tree) {
+        // Any other source: the same rules through the roles, row by row.
+        if (index.data(DiffTreeModel::IsModuleRole).toBool())
+            return false; // kept by recursive filtering when a tensor below is accepted
+        if (m_onlyDifferences && index.data(DiffTreeModel::StatusRole).toInt() == static_cast<int>(RowStatus::Equal))
+            return false;
+        return m_pattern.pattern().isEmpty() || m_pattern.match(index.data(DiffTreeModel::KeyRole).toString()).hasMatch() ||
+               m_pattern.match(index.data(DiffTreeModel::SourceKeyRole).toString()).hasMatch();
+    }
+    const int row = m_tree->displayRowOf(index);
+    if (m_dirty || row >= static_cast<int>(m_accepted.size()))
+        computeAccepted();
+    return row >= 0 && row < static_cast<int>(m_accepted.size()) && m_accepted[static_cast<std::size_t>(row)];
 }
 
 } // namespace statescope

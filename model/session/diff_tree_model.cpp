@@ -4,17 +4,20 @@
 
 #include <QSet>
 
+#include <deque>
+
 namespace statescope {
 
-struct DiffTreeModel::Node
+
+struct DiffTreeNode
 {
-    Node* parent = nullptr;
+    DiffTreeNode* parent = nullptr;
     int row = 0;
     QString name;
     QString path; // module path or key
     bool isModule = false;
-    std::vector<Node*> children;
-    QHash<QString, Node*> childByName; // module children only
+    std::vector<DiffTreeNode*> children;
+    QHash<QString, DiffTreeNode*> childByName; // module children only
     const PyTensor* source = nullptr;
     const PyTensor* target = nullptr;
     RowStatus status = RowStatus::Equal;
@@ -26,10 +29,168 @@ struct DiffTreeModel::Node
     int orderIndex = 0;
 };
 
-DiffTreeModel::DiffTreeModel(QObject* parent) : QAbstractItemModel(parent)
+struct DiffTree
 {
-    clear();
+    using Node = DiffTreeNode;
+    std::deque<Node> nodes; // stable addresses, one allocation per block rather than per row
+    Node* root = nullptr;
+    QHash<QString, Node*> modules;
+    QHash<QString, Node*> tensors;
+    std::vector<const Node*> order; // display pre-order, every node but the root
+
+    DiffTree()
+    {
+        root = &nodes.emplace_back();
+        root->isModule = true;
+        modules.insert(QString(), root);
+    }
+
+    Node* moduleNode(const QString& path)
+    {
+        if (Node* known = modules.value(path))
+            return known;
+        const qsizetype dot = path.lastIndexOf(QLatin1Char('.'));
+        // Recursion depth is the module depth, which the verdict has bounded (TargetModel::kMaxPathChars).
+        Node* parent = moduleNode(dot < 0 ? QString() : path.left(dot));
+        const QString name = dot < 0 ? path : path.mid(dot + 1);
+        if (Node* sibling = parent->childByName.value(name))
+            return sibling;
+        Node* node = &nodes.emplace_back();
+        node->parent = parent;
+        node->row = static_cast<int>(parent->children.size());
+        node->name = name;
+        node->path = path;
+        node->isModule = true;
+        parent->children.push_back(node);
+        parent->childByName.insert(name, node);
+        modules.insert(path, node);
+        return node;
+    }
+
+    Node* tensorNode(const QString& key)
+    {
+        if (Node* known = tensors.value(key))
+            return known;
+        const qsizetype dot = key.lastIndexOf(QLatin1Char('.'));
+        Node* parent = moduleNode(dot < 0 ? QString() : key.left(dot));
+        Node* node = &nodes.emplace_back();
+        node->parent = parent;
+        node->row = static_cast<int>(parent->children.size());
+        node->name = dot < 0 ? key : key.mid(dot + 1);
+        node->path = key;
+        parent->children.push_back(node);
+        tensors.insert(key, node);
+        return node;
+    }
+
+    // Worst status, difference count and totals of every module from its children (post-order, no recursion).
+    void rollUp()
+    {
+        for (auto it = order.rbegin(); it != order.rend(); ++it)
+            sum(const_cast<Node*>(*it));
+        sum(root);
+    }
+
+    void flatten()
+    {
+        order.clear();
+        order.reserve(nodes.size());
+        std::vector<std::pair<Node*, std::size_t>> stack{{root, 0}};
+        while (!stack.empty()) {
+            auto& [node, next] = stack.back();
+            if (next == node->children.size()) {
+                stack.pop_back();
+                continue;
+            }
+            Node* child = node->children[next++];
+            child->orderIndex = static_cast<int>(order.size());
+            order.push_back(child);
+            if (!child->children.empty())
+                stack.push_back({child, 0});
+        }
+    }
+
+private:
+    static void sum(Node* node)
+    {
+        if (!node->isModule) {
+            node->differences = node->status == RowStatus::Equal ? 0 : 1;
+            node->sourceParameters = node->source ? node->source->numel() : 0;
+            node->sourceBytes = node->source ? node->source->nbytes() : 0;
+            node->targetParameters = node->target ? node->target->numel() : 0;
+            node->targetBytes = node->target ? node->target->nbytes() : 0;
+            return;
+        }
+        node->status = RowStatus::Equal;
+        node->differences = 0;
+        node->sourceParameters = node->sourceBytes = node->targetParameters = node->targetBytes = 0;
+        for (const Node* child : node->children) {
+            node->status = std::max(node->status, child->status);
+            node->differences += child->differences;
+            node->sourceParameters += child->sourceParameters;
+            node->sourceBytes += child->sourceBytes;
+            node->targetParameters += child->targetParameters;
+            node->targetBytes += child->targetBytes;
+        }
+    }
+};
+
+std::shared_ptr<DiffTree> buildDiffTree(const DiffSnapshot& snapshot)
+{
+    auto tree = std::make_shared<DiffTree>();
+    DiffTree& t = *tree;
+    t.tensors.reserve(snapshot.targetDict.entries.size() + snapshot.sourceDict.entries.size());
+    for (const StateDictEntry& e : snapshot.targetDict.entries)
+        t.tensorNode(e.key)->target = e.tensor;
+    for (const StateDictEntry& e : snapshot.sourceDict.entries)
+        t.tensorNode(e.key)->source = e.tensor;
+
+    if (snapshot.verdict) {
+        const DiffResult& v = *snapshot.verdict;
+        const QSet<QString> missing(v.missing.cbegin(), v.missing.cend());
+        const QSet<QString> unexpected(v.unexpected.cbegin(), v.unexpected.cend());
+        const QSet<QString> filled(v.filledByTorch.cbegin(), v.filledByTorch.cend());
+        QSet<QString> shapes;
+        for (const auto& m : v.sizeMismatch)
+            shapes.insert(m.key);
+        QSet<QString> dtypes;
+        for (const auto& m : v.dtypeMismatch)
+            dtypes.insert(m.key);
+        QHash<QString, bool> valueEqual;
+        if (snapshot.values) {
+            for (const ValueDiffEntry& e : snapshot.values->entries) {
+                if (e.state == ValueDiffEntry::State::Compared)
+                    valueEqual.insert(e.targetKey, e.values.equal);
+            }
+        }
+        for (DiffTreeNode* node : std::as_const(t.tensors)) {
+            const QString& key = node->path;
+            if (shapes.contains(key))
+                node->status = RowStatus::ShapeMismatch;
+            else if (missing.contains(key) || (node->target && !node->source && !filled.contains(key)))
+                node->status = RowStatus::Missing;
+            else if (filled.contains(key))
+                node->status = RowStatus::FilledByTorch;
+            else if (unexpected.contains(key))
+                node->status = RowStatus::Unexpected;
+            else if (!node->target)
+                node->status = RowStatus::IgnoredByTorch;
+            else if (dtypes.contains(key))
+                node->status = RowStatus::DtypeDiffers;
+            else if (valueEqual.contains(key) && !valueEqual.value(key))
+                node->status = RowStatus::ValueDiffers;
+            else if (snapshot.originalSourceKeys.contains(key))
+                node->status = RowStatus::MappedByRule;
+            else
+                node->status = RowStatus::Equal;
+        }
+    }
+    t.flatten();
+    t.rollUp();
+    return tree;
 }
+
+DiffTreeModel::DiffTreeModel(QObject* parent) : QAbstractItemModel(parent), m_tree(std::make_shared<DiffTree>()) {}
 
 DiffTreeModel::~DiffTreeModel() = default;
 
@@ -53,164 +214,54 @@ void DiffTreeModel::clear()
 {
     beginResetModel();
     m_snapshot = DiffSnapshot{};
-    resetTree();
+    m_tree = std::make_shared<DiffTree>();
     endResetModel();
 }
 
-void DiffTreeModel::resetTree()
-{
-    m_nodes.clear();
-    m_modules.clear();
-    m_tensors.clear();
-    m_order.clear();
-    m_nodes.push_back(std::make_unique<Node>());
-    m_root = m_nodes.back().get();
-    m_root->isModule = true;
-    m_modules.insert(QString(), m_root);
-}
-
-DiffTreeModel::Node* DiffTreeModel::moduleNode(const QString& path)
-{
-    if (Node* known = m_modules.value(path))
-        return known;
-    const qsizetype dot = path.lastIndexOf(QLatin1Char('.'));
-    Node* parent = moduleNode(dot < 0 ? QString() : path.left(dot));
-    const QString name = dot < 0 ? path : path.mid(dot + 1);
-    if (Node* sibling = parent->childByName.value(name))
-        return sibling;
-    m_nodes.push_back(std::make_unique<Node>());
-    Node* node = m_nodes.back().get();
-    node->parent = parent;
-    node->row = static_cast<int>(parent->children.size());
-    node->name = name;
-    node->path = path;
-    node->isModule = true;
-    parent->children.push_back(node);
-    parent->childByName.insert(name, node);
-    m_modules.insert(path, node);
-    return node;
-}
-
-DiffTreeModel::Node* DiffTreeModel::tensorNode(const QString& key)
-{
-    if (Node* known = m_tensors.value(key))
-        return known;
-    const qsizetype dot = key.lastIndexOf(QLatin1Char('.'));
-    // Iterative parent creation would be nicer for absurd depths; module paths come from keys that the
-    // verdict has already bounded (TargetModel::kMaxPathChars).
-    Node* parent = moduleNode(dot < 0 ? QString() : key.left(dot));
-    m_nodes.push_back(std::make_unique<Node>());
-    Node* node = m_nodes.back().get();
-    node->parent = parent;
-    node->row = static_cast<int>(parent->children.size());
-    node->name = dot < 0 ? key : key.mid(dot + 1);
-    node->path = key;
-    parent->children.push_back(node);
-    m_tensors.insert(key, node);
-    return node;
-}
-
+// With a tree from the worker this is a pointer swap between begin/endResetModel: nothing per row.
 void DiffTreeModel::setSnapshot(const DiffSnapshot& snapshot)
 {
+    std::shared_ptr<DiffTree> tree = snapshot.tree ? snapshot.tree : buildDiffTree(snapshot);
     beginResetModel();
     m_snapshot = snapshot;
-    resetTree();
-
-    for (const StateDictEntry& e : snapshot.targetDict.entries)
-        tensorNode(e.key)->target = e.tensor;
-    for (const StateDictEntry& e : snapshot.sourceDict.entries)
-        tensorNode(e.key)->source = e.tensor;
-
-    if (snapshot.verdict) {
-        const DiffResult& v = *snapshot.verdict;
-        const QSet<QString> missing(v.missing.cbegin(), v.missing.cend());
-        const QSet<QString> unexpected(v.unexpected.cbegin(), v.unexpected.cend());
-        const QSet<QString> filled(v.filledByTorch.cbegin(), v.filledByTorch.cend());
-        QSet<QString> shapes;
-        for (const auto& m : v.sizeMismatch)
-            shapes.insert(m.key);
-        QSet<QString> dtypes;
-        for (const auto& m : v.dtypeMismatch)
-            dtypes.insert(m.key);
-        QHash<QString, bool> valueEqual;
-        if (snapshot.values) {
-            for (const ValueDiffEntry& e : snapshot.values->entries) {
-                if (e.state == ValueDiffEntry::State::Compared)
-                    valueEqual.insert(e.targetKey, e.values.equal);
-            }
-        }
-        for (Node* node : std::as_const(m_tensors)) {
-            const QString& key = node->path;
-            if (shapes.contains(key))
-                node->status = RowStatus::ShapeMismatch;
-            else if (missing.contains(key) || (node->target && !node->source && !filled.contains(key)))
-                node->status = RowStatus::Missing;
-            else if (filled.contains(key))
-                node->status = RowStatus::FilledByTorch;
-            else if (unexpected.contains(key))
-                node->status = RowStatus::Unexpected;
-            else if (!node->target)
-                node->status = RowStatus::IgnoredByTorch;
-            else if (dtypes.contains(key))
-                node->status = RowStatus::DtypeDiffers;
-            else if (valueEqual.contains(key) && !valueEqual.value(key))
-                node->status = RowStatus::ValueDiffers;
-            else if (snapshot.originalSourceKeys.contains(key))
-                node->status = RowStatus::MappedByRule;
-            else
-                node->status = RowStatus::Equal;
-        }
-    }
-    rollUp(m_root);
-    flatten(m_root);
+    m_tree = std::move(tree);
     endResetModel();
 }
 
-void DiffTreeModel::rollUp(Node* node)
+void DiffTreeModel::setValues(std::shared_ptr<const ValueDiffResult> values)
 {
-    if (!node->isModule) {
-        node->differences = node->status == RowStatus::Equal ? 0 : 1;
-        if (node->source) {
-            node->sourceParameters = node->source->numel();
-            node->sourceBytes = node->source->nbytes();
-        }
-        if (node->target) {
-            node->targetParameters = node->target->numel();
-            node->targetBytes = node->target->nbytes();
-        }
+    m_snapshot.values = std::move(values);
+    if (!m_snapshot.values)
         return;
+    // The same precedence as setSnapshot: values only change rows that would otherwise be Equal or mapped.
+    for (const ValueDiffEntry& e : m_snapshot.values->entries) {
+        Node* node = m_tree->tensors.value(e.targetKey);
+        if (node && e.state == ValueDiffEntry::State::Compared && !e.values.equal &&
+            (node->status == RowStatus::Equal || node->status == RowStatus::MappedByRule))
+            node->status = RowStatus::ValueDiffers;
     }
-    node->status = RowStatus::Equal;
-    node->differences = 0;
-    node->sourceParameters = node->sourceBytes = node->targetParameters = node->targetBytes = 0;
-    for (Node* child : node->children) {
-        rollUp(child);
-        node->status = std::max(node->status, child->status);
-        node->differences += child->differences;
-        node->sourceParameters += child->sourceParameters;
-        node->sourceBytes += child->sourceBytes;
-        node->targetParameters += child->targetParameters;
-        node->targetBytes += child->targetBytes;
+    m_tree->rollUp();
+    for (const Node* module : std::as_const(m_tree->modules)) {
+        if (!module->children.empty()) {
+            const QModelIndex parent = indexOf(module);
+            Q_EMIT dataChanged(index(0, 0, parent), index(int(module->children.size()) - 1, ColumnCount - 1, parent));
+        }
     }
 }
 
-void DiffTreeModel::flatten(Node* node)
+int DiffTreeModel::displayRowCount() const
 {
-    for (Node* child : node->children) {
-        child->orderIndex = static_cast<int>(m_order.size());
-        m_order.push_back(child);
-        flatten(child);
-    }
+    return static_cast<int>(m_tree->order.size());
 }
 
 const DiffTreeModel::Node* DiffTreeModel::nodeAt(const QModelIndex& index) const
 {
-    return index.isValid() ? static_cast<const Node*>(index.internalPointer()) : m_root;
+    return index.isValid() ? static_cast<const Node*>(index.internalPointer()) : m_tree->root;
 }
 
 QModelIndex DiffTreeModel::indexOf(const Node* node) const
 {
-    if (!node || node == m_root)
+    if (!node || node == m_tree->root)
         return {};
     return createIndex(node->row, 0, const_cast<Node*>(node));
 }
@@ -307,14 +358,14 @@ QVariant DiffTreeModel::headerData(int section, Qt::Orientation orientation, int
 
 QModelIndex DiffTreeModel::nextDifference(const QModelIndex& from, bool forward) const
 {
-    const int count = static_cast<int>(m_order.size());
+    const int count = static_cast<int>(m_tree->order.size());
     if (count == 0)
         return {};
     int start = from.isValid() ? nodeAt(from)->orderIndex : (forward ? -1 : count);
     for (int step = 1; step <= count; ++step) {
         int i = forward ? start + step : start - step;
         i = ((i % count) + count) % count;
-        const Node* node = m_order[static_cast<std::size_t>(i)];
+        const Node* node = m_tree->order[static_cast<std::size_t>(i)];
         if (!node->isModule && node->status != RowStatus::Equal)
             return indexOf(node);
     }
@@ -323,16 +374,40 @@ QModelIndex DiffTreeModel::nextDifference(const QModelIndex& from, bool forward)
 
 QModelIndex DiffTreeModel::indexAtDisplayRow(int row) const
 {
-    if (row < 0 || row >= static_cast<int>(m_order.size()))
+    if (row < 0 || row >= static_cast<int>(m_tree->order.size()))
         return {};
-    return indexOf(m_order[static_cast<std::size_t>(row)]);
+    return indexOf(m_tree->order[static_cast<std::size_t>(row)]);
+}
+
+int DiffTreeModel::displayRowOf(const QModelIndex& index) const
+{
+    return index.isValid() ? nodeAt(index)->orderIndex : -1;
+}
+
+std::vector<bool> DiffTreeModel::acceptedRows(
+    const std::function<bool(const QString& key, const QString& sourceKey, RowStatus status)>& accept) const
+{
+    const std::vector<const Node*>& order = m_tree->order;
+    std::vector<bool> accepted(order.size(), false);
+    const bool renamed = !m_snapshot.originalSourceKeys.isEmpty();
+    // Reverse display order visits every row before its module, so a module learns from all its children.
+    for (std::size_t i = order.size(); i-- > 0;) {
+        const Node* node = order[i];
+        if (!node->isModule) {
+            accepted[i] = accept(node->path, renamed ? m_snapshot.originalSourceKeys.value(node->path, node->path) : node->path,
+                                 node->status);
+        }
+        if (accepted[i] && node->parent != m_tree->root)
+            accepted[static_cast<std::size_t>(node->parent->orderIndex)] = true;
+    }
+    return accepted;
 }
 
 QModelIndex DiffTreeModel::indexOfKey(const QString& key) const
 {
-    if (const Node* node = m_tensors.value(key))
+    if (const Node* node = m_tree->tensors.value(key))
         return indexOf(node);
-    if (const Node* node = m_modules.value(key))
+    if (const Node* node = m_tree->modules.value(key))
         return indexOf(node);
     return {};
 }
@@ -340,7 +415,7 @@ QModelIndex DiffTreeModel::indexOfKey(const QString& key) const
 QVector<std::pair<int, RowStatus>> DiffTreeModel::differencePositions() const
 {
     QVector<std::pair<int, RowStatus>> out;
-    for (const Node* node : m_order) {
+    for (const Node* node : m_tree->order) {
         if (!node->isModule && node->status != RowStatus::Equal)
             out.push_back({node->orderIndex, node->status});
     }

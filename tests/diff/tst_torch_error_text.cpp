@@ -78,6 +78,7 @@ private Q_SLOTS:
     void pastedFromTerminal_data() { roundTrip_data(); }
     void pastedFromTerminal();
     void notTorchText();
+    void realTraceback();
 };
 
 void TestTorchErrorText::initTestCase()
@@ -145,6 +146,32 @@ void TestTorchErrorText::notTorchText()
                                        "checkpoint, the shape in current model is torch.Size([1])."));
     QVERIFY(odd.sizeMismatch.isEmpty());
     QCOMPARE(odd.otherMessages.size(), 1);
+}
+
+// A whole traceback as Python printed it (gen_gui_export.py): it quotes torch's source line
+// `raise RuntimeError('Error(s) in loading state_dict for {}:\n\t{}'.format(` before the real message.
+void TestTorchErrorText::realTraceback()
+{
+    QFile file(QLatin1String(STATESCOPE_FIXTURE_DIR "/gui_paste_error.txt"));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(file.readAll());
+    QVERIFY(text.contains(QLatin1String("'Error(s) in loading state_dict for {}")));
+    const QJsonObject expected = statescope::test::expected(QStringLiteral("gui_paste_error.txt"));
+    auto list = [&expected](const char* name) {
+        QStringList keys;
+        for (const QJsonValue& v : expected.value(QLatin1String(name)).toArray())
+            keys << v.toString();
+        return keys;
+    };
+    const ParsedTorchError parsed = parseTorchError(text);
+    QVERIFY(parsed.recognised);
+    QCOMPARE(parsed.modelName, QStringLiteral("Small"));
+    QCOMPARE(parsed.missing, list("missing"));
+    QCOMPARE(parsed.unexpected, list("unexpected"));
+    QStringList mismatched;
+    for (const ShapeMismatch& m : parsed.sizeMismatch)
+        mismatched << m.key;
+    QCOMPARE(mismatched, list("size_mismatch"));
 }
 
 QTEST_GUILESS_MAIN(TestTorchErrorText)

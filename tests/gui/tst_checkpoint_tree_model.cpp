@@ -8,6 +8,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QSortFilterProxyModel>
+#include <QSignalSpy>
 #include <QtTest>
 
 using namespace statescope;
@@ -19,6 +20,7 @@ class TestCheckpointTreeModel : public QObject
 private Q_SLOTS:
     void passesModelTester();
     void showsModulesAndTensors();
+    void largeStateDictArrivesWhole();
 };
 
 void TestCheckpointTreeModel::passesModelTester()
@@ -59,6 +61,30 @@ void TestCheckpointTreeModel::showsModulesAndTensors()
     QCOMPARE(model.index(0, CheckpointTreeModel::Shape, conv1).data().toString(), QStringLiteral("[64, 3, 7, 7]"));
     QCOMPARE(model.index(0, CheckpointTreeModel::DTypeColumn, conv1).data().toString(), QStringLiteral("float32"));
     QCOMPARE(model.index(0, CheckpointTreeModel::Parameters, conv1).data().toString(), QStringLiteral("9,408"));
+}
+
+// Above the synchronous limit (100k-key files) the rows are arranged on a pool thread and arrive as one
+// reset; a newer state dict given meanwhile wins over the older build.
+void TestCheckpointTreeModel::largeStateDictArrivesWhole()
+{
+    const int limit = CheckpointTreeModel::synchronousLimit();
+    CheckpointTreeModel::setSynchronousLimit(0);
+    CheckpointTreeModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+    const auto lightning = openCheckpoint(fixture(QStringLiteral("lightning.ckpt")));
+    const auto resnet = openCheckpoint(fixture(QStringLiteral("resnet18.pt")));
+    model.setStateDict(selectStateDict(*lightning, QString()), lightning);
+    QVERIFY(model.isBuilding());
+    QCOMPARE(model.rowCount(), 0);
+    model.setStateDict(selectStateDict(*resnet, QString()), resnet);
+    QTRY_VERIFY(!model.isBuilding());
+    QCOMPARE(model.rowCount(), 7);
+    QCOMPARE(model.index(0, 0).data().toString(), QStringLiteral("conv1"));
+    QTest::qWait(50); // the superseded build, if it finished later, must not have replaced the rows
+    QCOMPARE(model.rowCount(), 7);
+    QCOMPARE(resets.count(), 3); // two "building" resets, one with the rows
+    CheckpointTreeModel::setSynchronousLimit(limit);
 }
 
 QTEST_GUILESS_MAIN(TestCheckpointTreeModel)

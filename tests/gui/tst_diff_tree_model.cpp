@@ -14,6 +14,9 @@
 #include <QAbstractItemModelTester>
 #include <QJsonArray>
 #include <QSortFilterProxyModel>
+#include <QRegularExpression>
+
+#include <functional>
 #include <QtTest>
 
 using namespace statescope;
@@ -75,6 +78,8 @@ private Q_SLOTS:
     void passesModelTester();
     void statusesAgreeWithTorch_data();
     void statusesAgreeWithTorch();
+    void filterShowsWhatItsRulesSay();
+    void treeBuiltAheadIsTheSame();
 };
 
 void TestDiffTreeModel::passesModelTester()
@@ -164,6 +169,92 @@ void TestDiffTreeModel::statusesAgreeWithTorch()
         QCOMPARE(model.differencePositions().size(), differing.size());
     } else {
         QVERIFY(!model.firstDifference().isValid());
+    }
+}
+
+// The filter decides all rows in one pass over the tree; what it shows must be exactly what its rules say
+// row by row: tensors whose key matches (and that differ, with "only differences"), and the modules above them.
+void TestDiffTreeModel::filterShowsWhatItsRulesSay()
+{
+    DiffTreeModel model;
+    DiffFilterModel proxy;
+    proxy.setSourceModel(&model);
+    QAbstractItemModelTester proxyTester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QStringList patterns{QString(), QStringLiteral("bias"), QStringLiteral("*.weight"), QStringLiteral("re:^(layers|fc)\\."),
+                               QStringLiteral("BN.RUNNING"), QStringLiteral("no such key")};
+    int checked = 0;
+    for (const auto& c : checkpointCases()) {
+        model.setSnapshot(snapshotFor(c.toObject()));
+        QVector<QModelIndex> tensors;
+        collectTensors(model, {}, &tensors);
+        for (const bool only : {false, true}) {
+            proxy.setOnlyDifferences(only);
+            for (const QString& text : patterns) {
+                proxy.setPattern(text);
+                QRegularExpression rule;
+                if (text.startsWith(QLatin1String("re:")))
+                    rule = QRegularExpression(text.mid(3));
+                else if (text.contains(QLatin1Char('*')))
+                    rule = QRegularExpression(QRegularExpression::wildcardToRegularExpression(
+                        text, QRegularExpression::UnanchoredWildcardConversion));
+                else
+                    rule = QRegularExpression(QRegularExpression::escape(text), QRegularExpression::CaseInsensitiveOption);
+                QStringList expected;
+                for (const QModelIndex& i : tensors) {
+                    const QString key = i.data(DiffTreeModel::KeyRole).toString();
+                    const bool differs = i.data(DiffTreeModel::StatusRole).toInt() != int(RowStatus::Equal);
+                    if ((!only || differs) && (text.isEmpty() || rule.match(key).hasMatch()))
+                        expected << key;
+                }
+                QStringList shown, emptyModules;
+                std::function<bool(const QModelIndex&)> walk = [&](const QModelIndex& parent) {
+                    bool any = false;
+                    for (int r = 0; r < proxy.rowCount(parent); ++r) {
+                        const QModelIndex i = proxy.index(r, 0, parent);
+                        if (i.data(DiffTreeModel::IsModuleRole).toBool()) {
+                            const bool below = walk(i);
+                            if (!below) // a module is shown only for what is below it
+                                emptyModules << i.data(DiffTreeModel::KeyRole).toString();
+                            any = any || below;
+                        } else {
+                            shown << i.data(DiffTreeModel::KeyRole).toString();
+                            any = true;
+                        }
+                    }
+                    return any;
+                };
+                walk({});
+                QCOMPARE(shown, expected);
+                QVERIFY2(emptyModules.isEmpty(), qPrintable(emptyModules.join(QLatin1Char(' '))));
+                ++checked;
+            }
+        }
+    }
+    QVERIFY(checked > 100);
+}
+
+// The window gets trees built on the worker (buildDiffTree); they must be what the model builds itself.
+void TestDiffTreeModel::treeBuiltAheadIsTheSame()
+{
+    for (const auto& c : checkpointCases()) {
+        const DiffSnapshot plain = snapshotFor(c.toObject());
+        DiffSnapshot ahead = plain;
+        ahead.tree = buildDiffTree(ahead);
+        DiffTreeModel a, b;
+        a.setSnapshot(plain);
+        b.setSnapshot(ahead);
+        QCOMPARE(b.displayRowCount(), a.displayRowCount());
+        for (int row = 0; row < a.displayRowCount(); ++row) {
+            const QModelIndex x = a.indexAtDisplayRow(row);
+            const QModelIndex y = b.indexAtDisplayRow(row);
+            QCOMPARE(y.data(DiffTreeModel::KeyRole), x.data(DiffTreeModel::KeyRole));
+            QCOMPARE(y.data(DiffTreeModel::StatusRole), x.data(DiffTreeModel::StatusRole));
+            QCOMPARE(y.data(DiffTreeModel::DifferenceCountRole), x.data(DiffTreeModel::DifferenceCountRole));
+            QCOMPARE(b.index(y.row(), DiffTreeModel::SourceBytes, y.parent()).data(),
+                     a.index(x.row(), DiffTreeModel::SourceBytes, x.parent()).data());
+            QCOMPARE(b.displayRowOf(y), row);
+        }
+        QCOMPARE(b.differencePositions(), a.differencePositions());
     }
 }
 

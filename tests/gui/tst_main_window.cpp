@@ -14,7 +14,10 @@
 #include <QLineEdit>
 #include <QLabel>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QThread>
 #include <QTreeView>
 #include <QJsonArray>
@@ -27,12 +30,24 @@ class TestMainWindow : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase();
     void opensBothSidesOnTheWorker();
     void demoOpens();
     void hostileFileShowsBanner();
     void brokenFileShowsError();
     void diffShowsVerdictAndNavigates();
+
+private:
+    QTemporaryDir m_settings;
 };
+
+// The window restores filters and layout from QSettings: never read (or write) the user's own.
+void TestMainWindow::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QVERIFY(m_settings.isValid());
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
+}
 
 void TestMainWindow::opensBothSidesOnTheWorker()
 {
@@ -105,6 +120,9 @@ void TestMainWindow::diffShowsVerdictAndNavigates()
     MainWindow window;
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // Window shortcuts need the active window; under a real X server (xvfb) it is not active by itself.
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
     QSignalSpy ready(window.session(), &Session::diffReady);
     window.openFile(Side::Source, fixture(changedHead.value(QLatin1String("source")).toString()));
     window.openFile(Side::Target, fixture(changedHead.value(QLatin1String("target")).toString()));

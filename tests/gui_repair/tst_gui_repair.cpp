@@ -1,0 +1,434 @@
+// Interactive repair in the window: rows dragged from one tree onto the other through the views' own drop
+// handling become map/rename rules, undo/redo restores plans and diffs, the rules panel reorders and
+// disables, Suggest + accept makes the pair loadable, and what the window saves (rules file, Python snippet)
+// does the same in real torch.
+#include "checkpoint_pane.h"
+#include "key_drag.h"
+#include "main_window.h"
+#include "repair_controller.h"
+#include "rule_dialog.h"
+#include "rules_panel.h"
+#include "suggestions_dialog.h"
+#include "session/diff_filter_model.h"
+#include "session/diff_tree_model.h"
+#include "session/plan_model.h"
+#include "support/fixtures.h"
+
+#include <QAction>
+#include <QClipboard>
+#include <QCompleter>
+#include <QGuiApplication>
+#include <QLineEdit>
+#include <QListView>
+#include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTreeView>
+#include <QTreeWidget>
+#include <QUndoStack>
+#include <QtTest>
+
+using namespace statescope;
+using namespace statescope::test;
+
+namespace {
+
+const QString kSource = QStringLiteral("diff_prefix_module_source.pt");
+const QString kTarget = QStringLiteral("diff_prefix_module_target.pt");
+
+// The keys real torch reads from a file, in order.
+QStringList torchKeys(const QString& file)
+{
+    const ProcessResult r = runPython(QStringLiteral("import sys, torch\n"
+                                                     "for k in torch.load(sys.argv[1]).keys():\n"
+                                                     "    print(k)\n"),
+                                      {file});
+    if (r.exitCode != 0)
+        return {QString::fromUtf8(r.err)};
+    return QString::fromUtf8(r.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+struct DropResult
+{
+    bool moveAccepted = false;
+    bool indicatorShown = false;
+    bool dropAccepted = false;
+};
+
+} // namespace
+
+class TestGuiRepair : public QObject
+{
+    Q_OBJECT
+private:
+    std::unique_ptr<MainWindow> m_window;
+    QStringList m_sourceKeys; // torch's
+    QStringList m_targetKeys;
+
+    Session* session() const { return m_window->session(); }
+    RepairController* repair() const { return m_window->repair(); }
+    QTreeView* view(Side side) const { return m_window->pane(side)->view(); }
+
+    QModelIndex row(const QString& key) const
+    {
+        return m_window->filterModel()->mapFromSource(m_window->diffModel()->indexOfKey(key));
+    }
+    RowStatus status(const QString& key) const
+    {
+        return static_cast<RowStatus>(m_window->diffModel()->indexOfKey(key).data(DiffTreeModel::StatusRole).toInt());
+    }
+
+    // Waits for the diff that `change` starts; false when it failed (the message in *failure).
+    bool waitForDiff(const std::function<void()>& change, QString* failure = nullptr)
+    {
+        QSignalSpy ready(session(), &Session::diffReady);
+        QSignalSpy failed(session(), &Session::diffFailed);
+        change();
+        if (!QTest::qWaitFor([&] { return (ready.count() + failed.count()) > 0 && !session()->isBusy(); }, 20000))
+            return false;
+        if (failure && failed.count() > 0)
+            *failure = failed.first().first().toString();
+        return failed.isEmpty();
+    }
+
+    // Sends what a drag of `dragged` over `onto` (a row of `target`) and a drop there would deliver.
+    DropResult dropOn(Side targetSide, const QModelIndex& onto, const DraggedKey& dragged)
+    {
+        QTreeView* target = view(targetSide);
+        target->scrollTo(onto);
+        const QPoint pos = target->visualRect(onto).center();
+        std::unique_ptr<QMimeData> mime(keyMimeData(dragged));
+        const Qt::DropActions actions = Qt::LinkAction | Qt::CopyAction;
+        QDragEnterEvent enter(pos, actions, mime.get(), Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(target->viewport(), &enter);
+        QDragMoveEvent move(pos, actions, mime.get(), Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(target->viewport(), &move);
+        DropResult result;
+        result.moveAccepted = move.isAccepted();
+        result.indicatorShown = repair()->dragHandler(targetSide)->indicatorVisible();
+        QDropEvent drop(QPointF(pos), actions, mime.get(), Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(target->viewport(), &drop);
+        result.dropAccepted = drop.isAccepted();
+        return result;
+    }
+
+    DraggedKey dragOf(Side side, const QString& key) const
+    {
+        const QModelIndex index = row(key);
+        return repair()->dragHandler(side)->keyOf(index);
+    }
+
+    void resetPlan()
+    {
+        if (!session()->plan().rules.isEmpty())
+            QVERIFY(waitForDiff([this] { repair()->editPlan(RepairPlan(), QStringLiteral("reset")); }));
+        repair()->undoStack()->clear();
+        repair()->rulesPanel()->showError(QString());
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_sourceKeys = torchKeys(fixture(kSource));
+        m_targetKeys = torchKeys(fixture(kTarget));
+        QVERIFY2(m_targetKeys.size() > 4, qPrintable(m_targetKeys.join(QLatin1Char(' '))));
+        QCOMPARE(m_sourceKeys.size(), m_targetKeys.size());
+        for (int i = 0; i < m_targetKeys.size(); ++i)
+            QCOMPARE(m_sourceKeys[i], QLatin1String("module.") + m_targetKeys[i]); // DataParallel's prefix
+
+        m_window = std::make_unique<MainWindow>();
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+        QVERIFY(waitForDiff([this] {
+            m_window->openFile(Side::Source, fixture(kSource));
+            m_window->openFile(Side::Target, fixture(kTarget));
+        }));
+        QTRY_VERIFY_WITH_TIMEOUT(session()->diff().verdict && !session()->isBusy(), 20000);
+        QVERIFY(!session()->diff().verdict->loadable);
+    }
+
+    void init() { resetPlan(); view(Side::Source)->expandAll(); }
+
+    void dragKeyOntoKey()
+    {
+        const QString targetKey = m_targetKeys.first();
+        const QString sourceKey = m_sourceKeys.first();
+        QCOMPARE(status(targetKey), RowStatus::Missing);
+        QCOMPARE(status(sourceKey), RowStatus::Unexpected);
+        const DraggedKey dragged = dragOf(Side::Source, sourceKey);
+        QCOMPARE(dragged.key, sourceKey);
+        QCOMPARE(dragged.sourceKey, sourceKey);
+        QVERIFY(!dragged.isModule);
+
+        // Not onto its own side, and not onto a module row.
+        const DropResult ownSide = dropOn(Side::Source, row(m_sourceKeys.last()), dragged);
+        QVERIFY(!ownSide.dropAccepted);
+        const QString targetModule = targetKey.left(targetKey.lastIndexOf(QLatin1Char('.')));
+        const DropResult ontoModule = dropOn(Side::Target, row(targetModule), dragged);
+        QVERIFY(!ontoModule.moveAccepted);
+        QVERIFY(!ontoModule.dropAccepted);
+        QVERIFY(session()->plan().rules.isEmpty());
+
+        DropResult result;
+        QVERIFY(waitForDiff([&] { result = dropOn(Side::Target, row(targetKey), dragged); }));
+        QVERIFY(result.moveAccepted);
+        QVERIFY(result.indicatorShown);
+        QVERIFY(result.dropAccepted);
+        QVERIFY(!repair()->dragHandler(Side::Target)->indicatorVisible());
+        QCOMPARE(session()->plan().rules.size(), 1);
+        const RepairRule& rule = session()->plan().rules.first();
+        QCOMPARE(rule.op, RepairRule::Op::Map);
+        QCOMPARE(rule.from, sourceKey);
+        QCOMPARE(rule.to, targetKey);
+        QCOMPARE(status(targetKey), RowStatus::MappedByRule);
+        QCOMPARE(m_window->diffModel()->indexOfKey(targetKey).data(DiffTreeModel::SourceKeyRole).toString(), sourceKey);
+        QVERIFY(!m_window->diffModel()->indexOfKey(sourceKey).isValid()); // the row moved onto the target's
+        QCOMPARE(repair()->rulesPanel()->model()->rowCount(), 1);
+
+        // The other way round: a target row dragged onto a source row maps the same pair.
+        const QString secondTarget = m_targetKeys.at(1);
+        const QString secondSource = m_sourceKeys.at(1);
+        QVERIFY(waitForDiff([&] { result = dropOn(Side::Source, row(secondSource), dragOf(Side::Target, secondTarget)); }));
+        QCOMPARE(session()->plan().rules.size(), 2);
+        QCOMPARE(session()->plan().rules.at(1), RepairRule::map(secondSource, secondTarget));
+        QCOMPARE(status(secondTarget), RowStatus::MappedByRule);
+
+        // Re-dragging a mapped row re-points its map instead of chaining a second one.
+        QVERIFY(waitForDiff([&] { dropOn(Side::Target, row(m_targetKeys.at(2)), dragOf(Side::Source, secondTarget)); }));
+        QCOMPARE(session()->plan().rules.size(), 2);
+        QCOMPARE(session()->plan().rules.at(1), RepairRule::map(secondSource, m_targetKeys.at(2)));
+    }
+
+    void dragModuleOntoModule()
+    {
+        // The first module with a sub-module in the target (torch's keys): "layers" in Net.
+        QString module;
+        for (const QString& key : m_targetKeys) {
+            if (key.count(QLatin1Char('.')) >= 2) {
+                module = key.left(key.indexOf(QLatin1Char('.')));
+                break;
+            }
+        }
+        QVERIFY(!module.isEmpty());
+        const DraggedKey dragged = dragOf(Side::Source, QLatin1String("module.") + module);
+        QVERIFY(dragged.isModule);
+        // A module does not drop onto a key.
+        QVERIFY(!dropOn(Side::Target, row(m_targetKeys.first()), dragged).dropAccepted);
+        QHash<QString, RowStatus> before;
+        for (const QString& key : m_targetKeys)
+            before.insert(key, status(key));
+        QVERIFY(waitForDiff([&] { QVERIFY(dropOn(Side::Target, row(module), dragged).dropAccepted); }));
+        QCOMPARE(session()->plan().rules.size(), 1);
+        const RepairRule& rule = session()->plan().rules.first();
+        QCOMPARE(rule.op, RepairRule::Op::Rename);
+        QCOMPARE(rule.pattern, QLatin1String("^module\\.") + module + QLatin1String("\\."));
+        QCOMPARE(rule.replace, module + QLatin1Char('.'));
+        int mapped = 0;
+        for (const QString& key : m_targetKeys) {
+            const bool below = key.startsWith(module + QLatin1Char('.'));
+            const RowStatus s = status(key);
+            // Below the module every key now comes from the source; elsewhere nothing changed.
+            QVERIFY2(below ? s == RowStatus::MappedByRule || s == RowStatus::FilledByTorch : s == before.value(key),
+                     qPrintable(key));
+            mapped += below ? 1 : 0;
+        }
+        QVERIFY(mapped >= 2);
+    }
+
+    void undoRedoRestoresPlansAndDiffs()
+    {
+        const auto torchVerdict = session()->diff().verdict;
+        QVERIFY(waitForDiff([&] { dropOn(Side::Target, row(m_targetKeys.first()), dragOf(Side::Source, m_sourceKeys.first())); }));
+        const RepairPlan mapped = session()->plan();
+        QCOMPARE(mapped.rules.size(), 1);
+        QCOMPARE(repair()->undoStack()->count(), 1);
+
+        QVERIFY(waitForDiff([&] { repair()->undoStack()->undo(); }));
+        QVERIFY(session()->plan().rules.isEmpty());
+        QCOMPARE(status(m_targetKeys.first()), RowStatus::Missing);
+        QCOMPARE(session()->diff().verdict->missing, torchVerdict->missing);
+        QCOMPARE(repair()->rulesPanel()->model()->rowCount(), 0);
+
+        // Redo through the window's shortcut (Ctrl+Shift+Z), as a user would.
+        QVERIFY(waitForDiff([&] { QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier); }));
+        QCOMPARE(session()->plan(), mapped);
+        QCOMPARE(status(m_targetKeys.first()), RowStatus::MappedByRule);
+        QVERIFY(waitForDiff([&] { QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier); }));
+        QVERIFY(session()->plan().rules.isEmpty());
+    }
+
+    void rulesPanelDisablesAndReorders()
+    {
+        RepairPlan plan;
+        plan.rules << RepairRule::stripPrefix(QStringLiteral("module.")) << RepairRule::addPrefix(QStringLiteral("x."));
+        QVERIFY(waitForDiff([&] { repair()->editPlan(plan, QStringLiteral("two rules")); }));
+        RulesPanel* panel = repair()->rulesPanel();
+        PlanModel* model = panel->model();
+        QCOMPARE(model->rowCount(), 2);
+        QVERIFY(model->index(0).data().toString().contains(QLatin1String("module.")));
+        QVERIFY(!session()->diff().verdict->loadable); // every key became x.<key>
+
+        // Disable the add_prefix: the strip alone makes the source load.
+        QVERIFY(waitForDiff([&] { QVERIFY(model->setData(model->index(1), Qt::Unchecked, Qt::CheckStateRole)); }));
+        QVERIFY(!session()->plan().rules.at(1).enabled);
+        QVERIFY(session()->diff().verdict->loadable);
+        QCOMPARE(model->index(1).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+
+        // Move up with the panel's button, then back down by dragging within the list.
+        panel->list()->setCurrentIndex(model->index(1));
+        QVERIFY(waitForDiff([&] { panel->moveCurrent(-1); }));
+        QCOMPARE(session()->plan().rules.at(0).op, RepairRule::Op::AddPrefix);
+        QCOMPARE(panel->currentRow(), 0);
+        std::unique_ptr<QMimeData> mime(model->mimeData({model->index(0)}));
+        QVERIFY(waitForDiff([&] { model->dropMimeData(mime.get(), Qt::MoveAction, 2, 0, QModelIndex()); }));
+        QCOMPARE(session()->plan().rules.at(0).op, RepairRule::Op::StripPrefix);
+        QCOMPARE(session()->plan().rules.at(1).op, RepairRule::Op::AddPrefix);
+
+        // Delete is one more undoable step; four steps undo back to the two rules.
+        panel->list()->setCurrentIndex(model->index(1));
+        QVERIFY(waitForDiff([&] { panel->deleteCurrent(); }));
+        QCOMPARE(session()->plan().rules.size(), 1);
+        QCOMPARE(repair()->undoStack()->count(), 5);
+        for (int i = 0; i < 4; ++i)
+            QVERIFY(waitForDiff([&] { repair()->undoStack()->undo(); }));
+        QCOMPARE(session()->plan(), plan);
+    }
+
+    void contextMenuMapsAndStrips()
+    {
+        const QString sourceKey = m_sourceKeys.first();
+        std::unique_ptr<QMenu> menu(repair()->contextMenu(Side::Source, row(sourceKey), nullptr));
+        QHash<QString, QAction*> actions;
+        for (QAction* a : menu->actions())
+            actions.insert(a->text().remove(QLatin1Char('&')), a);
+        QVERIFY(actions.value(QStringLiteral("Map to..."))->isEnabled());
+        QVERIFY(actions.value(QStringLiteral("Drop"))->isEnabled());
+        QVERIFY(!actions.value(QStringLiteral("Resize..."))->isEnabled()); // no target tensor on this row yet
+        const bool twoD = session()->diff().sourceDict.entries.first().tensor->shape.size() == 2;
+        QCOMPARE(actions.value(QStringLiteral("Transpose"))->isEnabled(), twoD);
+
+        // Map to... is keyboard-usable: the "to" field completes over the target's keys.
+        actions.value(QStringLiteral("Map to..."))->trigger();
+        RuleDialog* dialog = repair()->ruleDialog();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->fromEdit()->text(), sourceKey);
+        QCompleter* completer = dialog->toEdit()->completer();
+        QVERIFY(completer);
+        QCOMPARE(completer->model()->rowCount(), m_targetKeys.size());
+        dialog->toEdit()->setText(m_targetKeys.first());
+        QVERIFY(waitForDiff([&] { dialog->accept(); }));
+        QCOMPARE(session()->plan().rules.last(), RepairRule::map(sourceKey, m_targetKeys.first()));
+
+        // Strip Prefix... is prefilled with the row's leading module path.
+        menu.reset(repair()->contextMenu(Side::Source, row(m_sourceKeys.last()), nullptr));
+        for (QAction* a : menu->actions()) {
+            if (a->text().remove(QLatin1Char('&')) == QLatin1String("Strip Prefix..."))
+                a->trigger();
+        }
+        dialog = repair()->ruleDialog();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->prefixEdit()->text(), QStringLiteral("module."));
+        QVERIFY(waitForDiff([&] { dialog->accept(); }));
+        QVERIFY(session()->diff().verdict->loadable);
+    }
+
+    void suggestAcceptAllThenFixAndPythonLoadInTorch()
+    {
+        QSignalSpy shown(repair(), &RepairController::suggestionsShown);
+        repair()->suggestAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(shown.count(), 1, 20000);
+        SuggestionsDialog* dialog = repair()->suggestionsDialog();
+        QVERIFY(dialog);
+        QVERIFY(dialog->list()->topLevelItemCount() >= 1);
+        QVERIFY(dialog->list()->topLevelItem(0)->text(3).size() > 0); // a reason
+        QVERIFY(waitForDiff([&] { dialog->acceptAll(); }));
+        QVERIFY(!session()->plan().rules.isEmpty());
+        QVERIFY(session()->diff().verdict->loadable);
+        QCOMPARE(repair()->undoStack()->count(), 1);
+
+        // The saved rules file through `statescope fix --rules`: real torch loads the output strictly.
+        QTemporaryDir dir;
+        const QString rules = dir.filePath(QStringLiteral("rules.json"));
+        const QString out = dir.filePath(QStringLiteral("fixed.pt"));
+        QVERIFY(repair()->saveRules(rules));
+        const ProcessResult fix = runStatescope({QStringLiteral("fix"), fixture(kSource), QStringLiteral("--target"),
+                                                 fixture(kTarget), QStringLiteral("--rules"), rules,
+                                                 QStringLiteral("-o"), out});
+        QVERIFY2(fix.exitCode == 0, fix.err.constData());
+        const QString strictLoad = QStringLiteral(
+            "import sys, torch\n"
+            "sys.path.insert(0, sys.argv[3])\n"
+            "from gen_diff_pairs import Net\n"
+            "net = Net()\n"
+            "net.load_state_dict(torch.load(sys.argv[1]), strict=True)\n"
+            "assert list(torch.load(sys.argv[1]).keys()) == list(torch.load(sys.argv[2]).keys())\n"
+            "print('ok')\n");
+        const ProcessResult load = runPython(strictLoad, {out, fixture(kTarget),
+                                                          QLatin1String(STATESCOPE_SOURCE_DIR "/tests/fixtures")});
+        QVERIFY2(load.exitCode == 0 && load.out.trimmed() == "ok", load.err.constData());
+
+        // Copy as Python: torch runs the snippet on the source and gets the target's keys.
+        QGuiApplication::clipboard()->clear();
+        repair()->copyPythonAction()->trigger();
+        const QString snippet = QGuiApplication::clipboard()->text();
+        QVERIFY(snippet.contains(QLatin1String("def fix_state_dict")));
+        const ProcessResult run = runPython(snippet + QLatin1String("\n"
+                                                                    "import sys\n"
+                                                                    "for k in fix_state_dict(torch.load(sys.argv[1])).keys():\n"
+                                                                    "    print(k)\n"),
+                                            {fixture(kSource)});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        QCOMPARE(QString::fromUtf8(run.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts), m_targetKeys);
+
+        // Loading the saved file back is one more undoable step with the same plan.
+        const RepairPlan saved = session()->plan();
+        QVERIFY(waitForDiff([this] { repair()->editPlan(RepairPlan(), QStringLiteral("clear")); }));
+        QVERIFY(repair()->loadRules(rules));
+        QTRY_VERIFY_WITH_TIMEOUT(!session()->isBusy(), 20000);
+        QCOMPARE(session()->plan().rules, saved.rules);
+    }
+
+    void collidingDropShowsErrorAndUndoClearsIt()
+    {
+        const QString targetKey = m_targetKeys.first();
+        QVERIFY(waitForDiff([&] { dropOn(Side::Target, row(targetKey), dragOf(Side::Source, m_sourceKeys.first())); }));
+        const auto good = session()->diff().verdict;
+        QString failure;
+        QVERIFY(!waitForDiff([&] { dropOn(Side::Target, row(targetKey), dragOf(Side::Source, m_sourceKeys.at(1))); },
+                             &failure));
+        QVERIFY2(failure.contains(m_sourceKeys.first()) && failure.contains(m_sourceKeys.at(1)), qPrintable(failure));
+        const QString shown = repair()->rulesPanel()->error();
+        QVERIFY2(shown.contains(failure), qPrintable(shown));
+        QCOMPARE(session()->diff().verdict, good); // the last good diff stays
+        QCOMPARE(session()->plan().rules.size(), 2); // the rejected plan is kept, to be undone
+        QCOMPARE(repair()->undoStack()->count(), 2);
+        QVERIFY(waitForDiff([&] { repair()->undoStack()->undo(); }));
+        QVERIFY(repair()->rulesPanel()->error().isEmpty());
+        QCOMPARE(session()->plan().rules.size(), 1);
+        QCOMPARE(status(targetKey), RowStatus::MappedByRule);
+    }
+
+    void badRulesFileIsOneLineMessage()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bad.json"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(R"({"statescope_rules": 1, "rules": [{"op": "explode"}]})");
+        f.close();
+        QVERIFY(!repair()->loadRules(path));
+        QVERIFY(repair()->messageBox());
+        const QString text = repair()->messageBox()->text();
+        QVERIFY2(!text.isEmpty() && !text.contains(QLatin1Char('\n')), qPrintable(text));
+        QVERIFY(session()->plan().rules.isEmpty());
+        QCOMPARE(repair()->undoStack()->count(), 0);
+        repair()->messageBox()->close();
+    }
+
+    void cleanupTestCase() { m_window.reset(); }
+};
+
+QTEST_MAIN(TestGuiRepair)
+#include "tst_gui_repair.moc"

@@ -1,0 +1,96 @@
+#include "unsafe_banner.h"
+
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/global_safety.h"
+
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QToolButton>
+
+namespace statescope {
+
+namespace {
+
+// Where the globals were read: the pickle record users see when they unzip the file.
+QString picklePlace(const Checkpoint& checkpoint)
+{
+    switch (checkpoint.format()) {
+    case CheckpointFormat::TorchZip:
+    case CheckpointFormat::TorchScript: return QStringLiteral("data.pkl");
+    default: return QObject::tr("the pickle");
+    }
+}
+
+} // namespace
+
+QString unsafeGlobalsText(const Checkpoint& checkpoint, bool* dangerous)
+{
+    const QStringList danger = dangerousGlobals(checkpoint);
+    const QStringList unsafe = unsafeGlobals(checkpoint);
+    if (dangerous)
+        *dangerous = !danger.isEmpty();
+    const QString file = QFileInfo(checkpoint.path()).fileName();
+    if (!danger.isEmpty()) {
+        return QObject::tr("Unsafe: %1 in %2 of %3 \u2014 StateScope never runs it; export writes None in its place.")
+            .arg(danger.join(QLatin1String(", ")), picklePlace(checkpoint), file);
+    }
+    if (!unsafe.isEmpty()) {
+        return QObject::tr("Not weights-only: %1 in %2 of %3 \u2014 torch.load(weights_only=True) refuses it; "
+                           "StateScope reads it without importing anything.")
+            .arg(unsafe.join(QLatin1String(", ")), picklePlace(checkpoint), file);
+    }
+    return {};
+}
+
+UnsafeBanner::UnsafeBanner(QWidget* parent) : QFrame(parent)
+{
+    setObjectName(QStringLiteral("unsafeBanner"));
+    setAccessibleName(tr("Unsafe globals warning"));
+    auto* layout = new QHBoxLayout(this);
+    layout->setContentsMargins(8, 4, 4, 4);
+    m_label = new QLabel(this);
+    m_label->setWordWrap(true);
+    m_label->setTextFormat(Qt::PlainText);
+    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto* close = new QToolButton(this);
+    close->setText(QStringLiteral("\u2715"));
+    close->setToolTip(tr("Hide until another file is opened"));
+    close->setAutoRaise(true);
+    connect(close, &QToolButton::clicked, this, &QWidget::hide);
+    layout->addWidget(m_label, 1);
+    layout->addWidget(close, 0, Qt::AlignTop);
+    hide();
+}
+
+void UnsafeBanner::setCheckpoint(int side, const std::shared_ptr<const Checkpoint>& checkpoint)
+{
+    if (side < 0 || side > 1)
+        return;
+    bool dangerous = false;
+    m_lines[side] = checkpoint ? unsafeGlobalsText(*checkpoint, &dangerous) : QString();
+    m_sideDangerous[side] = dangerous;
+    refresh();
+}
+
+QString UnsafeBanner::text() const
+{
+    return m_label->text();
+}
+
+void UnsafeBanner::refresh()
+{
+    QStringList lines;
+    for (const QString& line : m_lines) {
+        if (!line.isEmpty())
+            lines << line;
+    }
+    m_dangerous = m_sideDangerous[0] || m_sideDangerous[1];
+    // Red for code that would run, amber for what weights_only refuses; white text on red stays readable.
+    setStyleSheet(m_dangerous ? QStringLiteral("QFrame#unsafeBanner { background: #b71c1c; } QLabel { color: white; font-weight: bold; }")
+                              : QStringLiteral("QFrame#unsafeBanner { background: #fff4d6; } QLabel { color: #6b4e00; }"));
+    m_label->setText(lines.join(QLatin1Char('\n')));
+    setVisible(!lines.isEmpty());
+}
+
+} // namespace statescope
