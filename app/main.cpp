@@ -23,6 +23,8 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("StateScope"));
     QApplication::setOrganizationName(QStringLiteral("StateScope"));
     QApplication::setApplicationVersion(QStringLiteral(STATESCOPE_VERSION));
+    // Wayland compositors find the window's icon and name through the installed desktop entry.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.statescope.StateScope"));
     // The GUI speaks the user's language; the headless commands above keep CLI.md's English contract.
     statescope::installTranslations(app, statescope::languageSetting());
     return statescope::runMainWindow(app);

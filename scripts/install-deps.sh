@@ -5,11 +5,12 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config clang libclang-rt-dev
-  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   libtorch-dev libminizip-dev zlib1g-dev
   python3-torch python3-torchvision python3-numpy
   xvfb xauth time
+  librsvg2-bin desktop-file-utils appstream shared-mime-info dpkg-dev
 )
 
 missing=()

@@ -126,7 +126,7 @@ relative L2 change %2</source>
         <translation>目标</translation>
     </message>
     <message>
-        <source>Which file's content to show</source>
+        <source>Which file&apos;s content to show</source>
         <translation>要显示哪个文件的内容</translation>
     </message>
     <message>
@@ -134,7 +134,7 @@ relative L2 change %2</source>
         <translation>比较此 state dict</translation>
     </message>
     <message>
-        <source>Use the selected state dict as this side's state dict</source>
+        <source>Use the selected state dict as this side&apos;s state dict</source>
         <translation>将所选 state dict 用作这一侧的 state dict</translation>
     </message>
     <message>
@@ -973,7 +973,7 @@ relative L2 change %2</source>
         <translation>标记键(&amp;M)</translation>
     </message>
     <message>
-        <source>No "Error(s) in loading state_dict for ..." message in the text.</source>
+        <source>No &quot;Error(s) in loading state_dict for ...&quot; message in the text.</source>
         <translation>文本中没有“Error(s) in loading state_dict for ...”消息。</translation>
     </message>
     <message>
@@ -1008,7 +1008,7 @@ relative L2 change %2</source>
         <translation>删除匹配 %1 的键</translation>
     </message>
     <message>
-        <source>Cast %1 to the target's dtype</source>
+        <source>Cast %1 to the target&apos;s dtype</source>
         <translation>将 %1 转换为目标的 dtype</translation>
     </message>
     <message>
@@ -1203,7 +1203,7 @@ relative L2 change %2</source>
         <translation>转换为(&amp;C)</translation>
     </message>
     <message>
-        <source>The Target's Dtype</source>
+        <source>The Target&apos;s Dtype</source>
         <translation>目标的 dtype</translation>
     </message>
     <message>
@@ -1334,7 +1334,7 @@ relative L2 change %2</source>
         <translation>目标中的键（输入时自动补全）</translation>
     </message>
     <message>
-        <source>the target's dtype</source>
+        <source>the target&apos;s dtype</source>
         <translation>目标的 dtype</translation>
     </message>
     <message>
@@ -1401,7 +1401,7 @@ relative L2 change %2</source>
 <context>
     <name>statescope::RulesPanel</name>
     <message>
-        <source>No rules yet: drag a source key onto a target key, use a row's context menu, or Repair &gt; Suggest.</source>
+        <source>No rules yet: drag a source key onto a target key, use a row&apos;s context menu, or Repair &gt; Suggest.</source>
         <translation>尚无规则：将源键拖到目标键上、使用行的右键菜单，或使用“修复 &gt; 建议修复”。</translation>
     </message>
     <message>

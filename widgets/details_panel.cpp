@@ -1,5 +1,7 @@
 #include "details_panel.h"
 
+#include "session/snapshot_tensors.h"
+
 #include "change_chart.h"
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/inspect_report.h"
@@ -228,7 +230,11 @@ void DetailsPanel::showTensorRows()
 {
     const DiffSnapshot& snapshot = static_cast<const DiffTreeModel*>(m_row.model())->snapshot();
     const QString sourceKey = snapshot.originalSourceKeys.value(m_key, m_key);
-    const QJsonObject a = recordOf(snapshot.source.get(), snapshot.sourceDict, m_key, sourceKey);
+    // The source side shows the tensor in the file (what the plan reads), under its key in the file.
+    const PyTensor* fileTensor = sourceFileTensor(snapshot, m_key);
+    const QJsonObject a = snapshot.source && fileTensor
+                              ? tensorRecordJson(*snapshot.source, StateDictEntry{sourceKey, fileTensor})
+                              : QJsonObject();
     const QJsonObject b = recordOf(snapshot.target.get(), snapshot.targetDict, m_key, m_key);
     QTreeWidgetItem* tensor = group(tr("Tensor"));
     auto text = [](const QJsonObject& o, const QString& name) {
@@ -260,6 +266,13 @@ void DetailsPanel::showTensorRows()
     add(QStringLiteral("shard"), tr("Shard"), QStringLiteral("shard"));
     add(QStringLiteral("layout"), tr("Layout"), QStringLiteral("layout"));
     add(QStringLiteral("qscheme"), tr("Quantization"), QStringLiteral("qscheme"));
+    // What the rules make of it (resize, cast, transpose, fill), when that differs from the file.
+    const StateDictEntry* output = entryOf(snapshot.sourceDict, m_key);
+    if (output && output->tensor && (!fileTensor || output->tensor->dtype != fileTensor->dtype ||
+                                     output->tensor->shape != fileTensor->shape)) {
+        addField(tensor, QStringLiteral("afterRules"), tr("After the rules"),
+                 dtypeName(output->tensor->dtype) + QLatin1Char(' ') + shapeText(output->tensor->shape), QString());
+    }
 }
 
 void DetailsPanel::showStatisticsRows()

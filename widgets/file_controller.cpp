@@ -8,6 +8,7 @@
 #include "session/diff_tree_model.h"
 #include "session/file_watcher.h"
 #include "settings.h"
+#include "translations.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -121,6 +122,7 @@ void FileController::createActions(QMenu* fileMenu)
             reloadSides(std::exchange(m_changed, {}));
         }
     });
+    addLanguageMenu(settings);
 }
 
 // The info bar sits above everything in the central area (both trees and the overview strip).

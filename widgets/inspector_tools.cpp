@@ -107,8 +107,10 @@ void InspectorTools::installBrowser()
     m_browserDock->setObjectName(QStringLiteral("containerBrowser"));
     m_browserDock->setWidget(m_browser);
     m_window->addDockWidget(Qt::RightDockWidgetArea, m_browserDock);
-    if (auto* details = m_window->findChild<QDockWidget*>(QStringLiteral("details")))
+    if (auto* details = m_window->findChild<QDockWidget*>(QStringLiteral("details"))) {
         m_window->tabifyDockWidget(details, m_browserDock);
+        details->raise(); // the selected key's details are what a user looks at first
+    }
     QAction* show = m_browserDock->toggleViewAction();
     show->setText(tr("&Container Browser"));
     menuNamed(m_window->menuBar(), tr("&View"))->addAction(show);

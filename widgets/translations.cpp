@@ -1,12 +1,13 @@
 #include "translations.h"
 
+#include "settings.h"
+
 #include <QActionGroup>
 #include <QCoreApplication>
 #include <QLibraryInfo>
 #include <QMenu>
 #include <QMessageBox>
 #include <QLocale>
-#include <QSettings>
 #include <QTranslator>
 
 namespace statescope {
@@ -42,12 +43,12 @@ QString installTranslations(QCoreApplication& app, const QString& language)
 
 QString languageSetting()
 {
-    return QSettings().value(kLanguageKey).toString();
+    return appSettings().value(kLanguageKey).toString();
 }
 
 void setLanguageSetting(const QString& language)
 {
-    QSettings().setValue(kLanguageKey, language);
+    appSettings().setValue(kLanguageKey, language);
 }
 
 namespace {

@@ -19,7 +19,7 @@ QString usage()
         "Usage:\n"
         "  statescope [SOURCE [TARGET]] [--select KEY] [--demo]   open the desktop inspector\n"
         "  statescope inspect FILE [--json] [--state-dict PATH]   list a checkpoint's tensors\n"
-        "  statescope diff SOURCE TARGET [--json] [--values] [--atol A] [--rtol R]\n"
+        "  statescope diff SOURCE TARGET [--json | --format text|json|gnu] [--values] [--atol A] [--rtol R]\n"
         "                  [--source-dict PATH] [--target-dict PATH] [--rules RULES] [--model-name NAME]\n"
         "                                                         would TARGET's model load SOURCE (strict=True)?\n"
         "  statescope suggest SOURCE TARGET [--source-dict PATH] [--target-dict PATH] [--python]\n"

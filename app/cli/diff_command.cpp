@@ -41,7 +41,12 @@ int runDiff(const QStringList& arguments)
         QStringLiteral("TARGET"),
         QStringLiteral("what the model expects: a checkpoint of it, or its TorchScript archive"));
     const QCommandLineOption json(QStringLiteral("json"),
-                                  QStringLiteral("Print the JSON of CLI.md instead of text."));
+                                  QStringLiteral("Print the JSON of CLI.md instead of text (= --format json)."));
+    const QCommandLineOption format(
+        QStringLiteral("format"),
+        QStringLiteral("text (default), json, or gnu: one line per problem, \"SOURCE: KEY: error: MESSAGE\" "
+                       "(dtype differences as \"warning:\"), for editors' problem matchers."),
+        QStringLiteral("FORMAT"), QStringLiteral("text"));
     const QCommandLineOption sourceDict(
         QStringLiteral("source-dict"),
         QStringLiteral("State dict inside SOURCE, components joined by '/' (\"\" = root)."),
@@ -64,12 +69,21 @@ int runDiff(const QStringList& arguments)
         QStringLiteral("rules"),
         QStringLiteral("Apply this rules file (CLI.md) to SOURCE first; its source_dict applies unless --source-dict."),
         QStringLiteral("RULES"));
-    parser.addOptions({json, sourceDict, targetDict, modelName, values, atol, rtol, rules});
+    parser.addOptions({json, format, sourceDict, targetDict, modelName, values, atol, rtol, rules});
     if (const int status = parseArguments(parser, arguments); status >= 0)
         return status;
     const QStringList files = parser.positionalArguments();
     if (files.size() != 2)
         return fail(QStringLiteral("diff takes exactly SOURCE and TARGET (see statescope diff --help)"));
+    const QString outputFormat = parser.isSet(json) ? QStringLiteral("json") : parser.value(format);
+    if (outputFormat != QLatin1String("text") && outputFormat != QLatin1String("json") &&
+        outputFormat != QLatin1String("gnu"))
+        return fail(QLatin1String("--format takes text, json or gnu, not '") + outputFormat + QLatin1Char('\''));
+    if (parser.isSet(json) && parser.isSet(format) && parser.value(format) != QLatin1String("json"))
+        return fail(QStringLiteral("--json and --format ") + parser.value(format) + QLatin1String(" contradict each other"));
+    // A problem matcher reads problems, not a value table: value differences are not load errors.
+    if (outputFormat == QLatin1String("gnu") && parser.isSet(values))
+        return fail(QStringLiteral("--values has no gnu form; use the text or json format"));
     bool atolOk = false;
     bool rtolOk = false;
     ValueDiffOptions valueOptions;
@@ -123,11 +137,13 @@ int runDiff(const QStringList& arguments)
             if (!valueResult.error.isEmpty())
                 return fail(valueResult.error);
         }
-        if (parser.isSet(json)) {
+        if (outputFormat == QLatin1String("json")) {
             QJsonObject report = diffJson(sourceSide, targetSide, *result);
             if (parser.isSet(values))
                 report.insert(QStringLiteral("values"), valuesJson(valueResult));
             printJson(report);
+        } else if (outputFormat == QLatin1String("gnu")) {
+            printOut(diffGnu(sourceSide, *result));
         } else {
             QString text = diffText(sourceSide, targetSide, name, *result);
             if (parser.isSet(values))

@@ -50,6 +50,34 @@ QString row(const char* kind, int keys, const QString& detail)
     return QLatin1String("  ") + label + keyText + detail + QLatin1Char('\n');
 }
 
+// The key a per-tensor message of torch_error_text.cpp is about: "size mismatch for KEY: ..." or
+// "While copying the parameter named "KEY", ...".
+QString keyOfMessage(const QString& message)
+{
+    const QLatin1String sizeMismatch("size mismatch for ");
+    const QLatin1String copying("While copying the parameter named \"");
+    if (message.startsWith(sizeMismatch)) {
+        const int end = message.indexOf(QLatin1String(": "), sizeMismatch.size());
+        if (end > 0)
+            return message.mid(sizeMismatch.size(), end - sizeMismatch.size());
+    } else if (message.startsWith(copying)) {
+        const int end = message.indexOf(QLatin1Char('"'), copying.size());
+        if (end > 0)
+            return message.mid(copying.size(), end - copying.size());
+    }
+    return {};
+}
+
+QString gnuLine(const QString& file, const QString& key, const char* severity, const QString& message)
+{
+    // An editor jumps to FILE; one line per problem, so a message's own line breaks would split it.
+    QString text = message;
+    text.replace(QLatin1Char('\n'), QLatin1Char(' '));
+    const QString keyPart = key.isEmpty() ? QString() : key + QLatin1String(": ");
+    return file + QLatin1String(": ") + keyPart + QLatin1String(severity) + QLatin1String(": ") + text +
+           QLatin1Char('\n');
+}
+
 } // namespace
 
 QJsonObject diffJson(const DiffSide& source, const DiffSide& target, const DiffResult& result)
@@ -104,6 +132,26 @@ QString diffText(const DiffSide& source, const DiffSide& target, const QString& 
             text += result.torchException + QLatin1String(": ");
         text += result.torchError + QLatin1Char('\n');
     }
+    return text;
+}
+
+QString diffGnu(const DiffSide& source, const DiffResult& result)
+{
+    const QString& file = source.file;
+    QString text;
+    if (!result.torchException.isNull() && result.torchException != QLatin1String("RuntimeError"))
+        return gnuLine(file, QString(), "error", result.torchException + QLatin1String(": ") + result.torchError);
+    for (const QString& key : result.missing)
+        text += gnuLine(file, key, "error", QStringLiteral("Missing key in state_dict"));
+    for (const QString& key : result.unexpected)
+        text += gnuLine(file, key, "error", QStringLiteral("Unexpected key in state_dict"));
+    for (const QString& message : result.errorMessages)
+        text += gnuLine(file, keyOfMessage(message), "error", message);
+    for (const DtypeMismatch& m : result.dtypeMismatch)
+        text += gnuLine(file, m.key, "warning",
+                        QLatin1String("dtype ") + dtypeName(m.sourceDtype) +
+                            QLatin1String(" in checkpoint, ") + dtypeName(m.targetDtype) +
+                            QLatin1String(" in current model (load_state_dict casts it)"));
     return text;
 }
 

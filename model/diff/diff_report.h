@@ -25,4 +25,11 @@ QJsonObject diffJson(const DiffSide& source, const DiffSide& target, const DiffR
 QString diffText(const DiffSide& source, const DiffSide& target, const QString& modelName,
                  const DiffResult& result);
 
+// The text of `statescope diff --format gnu`: one line per problem, "FILE: KEY: error: MESSAGE" or
+// "FILE: KEY: warning: MESSAGE" (FILE = the source's path), the form compilers use and editors' problem
+// matchers parse. Errors in torch's order and words (Missing key, Unexpected key, then its per-tensor
+// messages verbatim); dtype differences as warnings. When torch aborts the walk (IndexError) there is no
+// key: "FILE: error: IndexError: TEXT". Empty when the load succeeds without a warning.
+QString diffGnu(const DiffSide& source, const DiffResult& result);
+
 } // namespace statescope

@@ -1,5 +1,7 @@
 #include "value_jobs.h"
 
+#include "session/snapshot_tensors.h"
+
 #include "checkpoint/checkpoint.h"
 #include "diff/tensor_view.h"
 #include "diff/value_report.h"
@@ -35,7 +37,7 @@ PairStatistics pairStatistics(const DiffSnapshot& snapshot, const QString& key, 
     out.key = key;
     out.bins = bins;
     const Checkpoint* files[2] = {snapshot.source.get(), snapshot.target.get()};
-    const PyTensor* tensors[2] = {tensorOf(snapshot.sourceDict, key), tensorOf(snapshot.targetDict, key)};
+    const PyTensor* tensors[2] = {sourceFileTensor(snapshot, key), targetTensor(snapshot, key)};
     out.sides[0].key = snapshot.originalSourceKeys.value(key, key);
     out.sides[1].key = key;
 

@@ -1,6 +1,7 @@
 #include "diff/diff_cases.h"
 
 #include <QJsonDocument>
+#include <QRegularExpression>
 #include <QTest>
 
 using namespace statescope::test;
@@ -34,6 +35,8 @@ private Q_SLOTS:
     void json();
     void text_data() { json_data(); }
     void text();
+    void gnu_data();
+    void gnu();
     void errors_data();
     void errors();
     void selectsTargetDict();
@@ -117,6 +120,70 @@ void TestCliDiff::text()
     }
 }
 
+void TestCliDiff::gnu_data()
+{
+    addDiffCaseRows();
+}
+
+void TestCliDiff::gnu()
+{
+    // Every line must parse with the problem matcher docs/ide.md gives VS Code (the same regular expression,
+    // PCRE here, JavaScript there), and together the lines must say what real torch said, in its order.
+    QFETCH(QJsonObject, pair);
+    const ProcessResult r = runStatescope(diffArguments(pair) << QStringLiteral("--format") << QStringLiteral("gnu"));
+    const QJsonValue error = pair.value(QLatin1String("torch_error"));
+    QVERIFY2(r.exitCode == (error.isNull() ? 0 : 1), r.err.constData());
+    QVERIFY(r.err.isEmpty());
+    const QRegularExpression matcher(QStringLiteral("^(.+?): (?:(\\S+): )?(error|warning): (.*)$"));
+    const QString file = fixture(pair.value(QLatin1String("source")).toString());
+    QStringList missing, unexpected, sizeMismatch, dtype, other;
+    const QStringList lines = QString::fromUtf8(r.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (const QString& line : lines) {
+        const QRegularExpressionMatch m = matcher.match(line);
+        QVERIFY2(m.hasMatch(), qPrintable(line));
+        QCOMPARE(m.captured(1), file);
+        const QString key = m.captured(2);
+        const QString message = m.captured(4);
+        if (m.captured(3) == QLatin1String("warning")) {
+            QVERIFY2(message.startsWith(QLatin1String("dtype ")), qPrintable(line));
+            dtype << key;
+        } else if (message == QLatin1String("Missing key in state_dict")) {
+            missing << key;
+        } else if (message == QLatin1String("Unexpected key in state_dict")) {
+            unexpected << key;
+        } else if (message.startsWith(QLatin1String("size mismatch for ") + key + QLatin1String(": "))) {
+            sizeMismatch << key;
+            // torch's own per-tensor line, word for word.
+            QVERIFY2(error.toString().contains(QLatin1String("\n\t") + message), qPrintable(message));
+        } else {
+            other << line;
+        }
+    }
+    QStringList dtypeKeys;
+    for (const QJsonValue& m : pair.value(QLatin1String("dtype_mismatch")).toArray())
+        dtypeKeys << m.toObject().value(QLatin1String("key")).toString();
+    if (pair.value(QLatin1String("missing")).isNull()) {
+        // torch aborted the walk (IndexError): one keyless line with its text, nothing else.
+        QCOMPARE(lines.size(), 1);
+        QCOMPARE(lines.front(), file + QLatin1String(": error: ") +
+                                    pair.value(QLatin1String("exception")).toString() + QLatin1String(": ") +
+                                    error.toString());
+        return;
+    }
+    QCOMPARE(missing, stringList(pair.value(QLatin1String("missing"))));
+    QCOMPARE(unexpected, stringList(pair.value(QLatin1String("unexpected"))));
+    QStringList shapeKeys;
+    for (const QJsonValue& m : pair.value(QLatin1String("shape_mismatch")).toArray())
+        shapeKeys << m.toObject().value(QLatin1String("key")).toString();
+    QCOMPARE(sizeMismatch, shapeKeys);
+    QCOMPARE(dtype, dtypeKeys);
+    // Other per-tensor errors (a quantized copy) only where torch printed more than the lists above.
+    for (const QString& line : other)
+        QVERIFY2(error.toString().contains(line.section(QLatin1String(": error: "), 1)), qPrintable(line));
+    if (error.isNull())
+        QVERIFY(other.isEmpty() && missing.isEmpty() && unexpected.isEmpty() && sizeMismatch.isEmpty());
+}
+
 void TestCliDiff::errors_data()
 {
     QTest::addColumn<QStringList>("arguments");
@@ -137,6 +204,15 @@ void TestCliDiff::errors_data()
                                                     QStringLiteral("--source-dict"),
                                                     QStringLiteral("optimizer")}
                                      << QStringLiteral("optimizer");
+    QTest::newRow("unknown format") << QStringList{QStringLiteral("diff"), source, target, QStringLiteral("--format"),
+                                                   QStringLiteral("xml")}
+                                    << QStringLiteral("text, json or gnu");
+    QTest::newRow("gnu with values") << QStringList{QStringLiteral("diff"), source, target, QStringLiteral("--format"),
+                                                    QStringLiteral("gnu"), QStringLiteral("--values")}
+                                     << QStringLiteral("--values");
+    QTest::newRow("json against gnu") << QStringList{QStringLiteral("diff"), source, target, QStringLiteral("--json"),
+                                                     QStringLiteral("--format"), QStringLiteral("gnu")}
+                                      << QStringLiteral("contradict");
     QTest::newRow("not a checkpoint")
         << QStringList{QStringLiteral("diff"), source, fixture(QStringLiteral("diff_pairs.expected.json"))}
         << QStringLiteral("diff_pairs.expected.json");
