@@ -14,12 +14,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # A fresh settings folder: no remembered geometry, docks or filters leak into the pictures.
 export XDG_CONFIG_HOME=$work/config XDG_CACHE_HOME=$work/cache QT_QPA_PLATFORM=offscreen
-size=(-qwindowgeometry 1500x900)
+size=(-qwindowgeometry 1800x1000)
 
 "$bin" suggest "$demo/demo_source.pt" "$demo/demo_target.pt" > "$work/rules.json"
 "$bin" "${size[@]}" --demo --select head.weight --screenshot docs/demo.png
 "$bin" "${size[@]}" "$demo/demo_source.pt" "$demo/demo_target.pt" --rules "$work/rules.json" \
-    --select body.1.running_var --screenshot docs/repaired.png
+    --select body.0.weight --screenshot docs/repaired.png
 "$bin" "${size[@]}" "$demo/demo_source.pt" "$demo/demo_target.pt" --rules "$work/rules.json" \
     --compare-values --select head.weight --screenshot docs/values.png
 ls -l docs/demo.png docs/repaired.png docs/values.png

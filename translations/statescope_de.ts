@@ -354,6 +354,10 @@ relative L2-Änderung %2</translation>
         <source>differs</source>
         <translation>unterschiedlich</translation>
     </message>
+    <message>
+        <source>After the rules</source>
+        <translation>Nach den Regeln</translation>
+    </message>
 </context>
 <context>
     <name>statescope::DiffTreeModel</name>

@@ -352,6 +352,10 @@ relative L2 change %2</source>
         <source>differs</source>
         <translation>不同</translation>
     </message>
+    <message>
+        <source>After the rules</source>
+        <translation>应用规则后</translation>
+    </message>
 </context>
 <context>
     <name>statescope::DiffTreeModel</name>

@@ -9,13 +9,59 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileInfo>
+#include <QFontMetrics>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMimeData>
+#include <QTimer>
 #include <QTreeView>
 #include <QVBoxLayout>
 
 namespace statescope {
+
+// A QTreeView that can take many expand() calls for one layout. scheduleDelayedItemsLayout() is protected:
+// with a layout pending, QTreeView::expand() only records the index (and still emits expanded()).
+class BatchTreeView : public QTreeView
+{
+public:
+    using QTreeView::QTreeView;
+
+    void deferLayout() { scheduleDelayedItemsLayout(); }
+
+    void followExpand(const QModelIndex& index)
+    {
+        if (m_burst++ == 0)
+            QTimer::singleShot(0, this, [this] { m_burst = 0; });
+        else
+            scheduleDelayedItemsLayout();
+        expand(index);
+    }
+
+private:
+    int m_burst = 0; // mirrored expansions in this event-loop turn
+};
+
+QTreeView* CheckpointPane::view() const
+{
+    return m_view;
+}
+
+void CheckpointPane::deferLayout()
+{
+    m_view->deferLayout();
+}
+
+void CheckpointPane::expandBatch(const QModelIndexList& indexes)
+{
+    m_view->deferLayout();
+    for (const QModelIndex& index : indexes)
+        m_view->expand(index);
+}
+
+void CheckpointPane::followExpand(const QModelIndex& index)
+{
+    m_view->followExpand(index);
+}
 
 CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(parent), m_title(title)
 {
@@ -33,7 +79,7 @@ CheckpointPane::CheckpointPane(const QString& title, QWidget* parent) : QWidget(
     m_stateDicts->setToolTip(tr("State dict inside the file"));
     m_stateDicts->setEnabled(false);
     m_model = new CheckpointTreeModel(this);
-    m_view = new QTreeView(this);
+    m_view = new BatchTreeView(this);
     m_view->setModel(m_model);
     // After setModel: the view must have taken the reset before the rows are expanded.
     connect(m_model, &QAbstractItemModel::modelReset, this, &CheckpointPane::arrangeSingleFileView);
@@ -112,7 +158,21 @@ void CheckpointPane::showDiff(QAbstractItemModel* model, QItemSelectionModel* se
         m_view->setColumnHidden(column, !sourceSide);
     for (int column = DiffTreeModel::TargetDType; column <= DiffTreeModel::TargetBytes; ++column)
         m_view->setColumnHidden(column, sourceSide);
-    m_view->header()->setSectionResizeMode(DiffTreeModel::Name, QHeaderView::Stretch);
+    // The data columns get the width of their widest usual value (never the header's default 100 px, which
+    // left the name column a few pixels on a narrow pane); the name column takes the rest. Measured, not
+    // ResizeToContents, which would walk 100k rows; both sides get the same widths so rows look alike.
+    QHeaderView* header = m_view->header();
+    const QFontMetrics metrics(m_view->font());
+    const int first = sourceSide ? DiffTreeModel::SourceDType : DiffTreeModel::TargetDType;
+    const QString samples[] = {QStringLiteral("bfloat16"), QStringLiteral("[1024, 1024]"), QStringLiteral("123,456,789"),
+                               QStringLiteral("1023.9 MiB")};
+    for (int i = 0; i < 4; ++i) {
+        const QString title = model->headerData(first + i, Qt::Horizontal).toString();
+        const int text = std::max(metrics.horizontalAdvance(samples[i]), metrics.horizontalAdvance(title));
+        header->setSectionResizeMode(first + i, QHeaderView::Interactive);
+        header->resizeSection(first + i, text + 2 * metrics.averageCharWidth());
+    }
+    header->setSectionResizeMode(DiffTreeModel::Name, QHeaderView::Stretch);
 }
 
 void CheckpointPane::chooseStateDict(int index)

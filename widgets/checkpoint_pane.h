@@ -2,6 +2,7 @@
 
 #include "session/checkpoint_worker.h"
 
+#include <QAbstractItemModel>
 #include <QWidget>
 
 class QAbstractItemModel;
@@ -12,6 +13,7 @@ class QTreeView;
 
 namespace statescope {
 
+class BatchTreeView;
 class CheckpointTreeModel;
 class DiffTreeModel;
 
@@ -28,7 +30,15 @@ public:
     // Shows this side's columns of the aligned two-sided model (a DiffTreeModel or a proxy of one; both
     // panes share it and its selection).
     void showDiff(QAbstractItemModel* model, QItemSelectionModel* selection, bool sourceSide);
-    QTreeView* view() const { return m_view; }
+    QTreeView* view() const;
+    // Expands many rows of the shown model with one layout of the view instead of one per row (each
+    // expand() of a laid-out QTreeView re-inserts rows into its row list: thousands of them take seconds).
+    void expandBatch(const QModelIndexList& indexes);
+    // Lets the next expand() calls only record the index; the view lays out once before its next paint.
+    void deferLayout();
+    // Expands one row mirrored from the other pane: the first of a burst lays out as usual, the rest of the
+    // same event-loop turn (an expandAll, a batch) wait for one layout.
+    void followExpand(const QModelIndex& index);
     CheckpointTreeModel* model() const { return m_model; }
     // Picks the file's state dict `index` as the combo box would (emits stateDictChosen when it changes).
     void chooseStateDict(int index);
@@ -49,7 +59,7 @@ private:
     QLabel* m_header = nullptr;
     QLabel* m_warning = nullptr;
     QComboBox* m_stateDicts = nullptr;
-    QTreeView* m_view = nullptr;
+    BatchTreeView* m_view = nullptr;
     CheckpointTreeModel* m_model = nullptr;
     OpenedCheckpoint m_opened;
 };

@@ -6,6 +6,9 @@
 #include "repair_controller.h"
 #include "overview_strip.h"
 #include "diff/diff_report.h"
+#include "formats/format_error.h"
+#include "repair/repair_plan.h"
+#include "session/value_jobs.h"
 #include "session/diff_filter_model.h"
 #include "session/diff_tree_model.h"
 #include "status_style.h"
@@ -21,6 +24,7 @@
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QScrollBar>
+#include <QSet>
 #include <QTreeView>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -211,29 +215,42 @@ void MainWindow::goToDifference(bool forward, bool fromEnd)
     selectKey(next.data(DiffTreeModel::KeyRole).toString());
 }
 
-// "Expand to differences": open the tree down to every difference the filter shows.
+// "Expand to differences": open the tree down to every difference the filter shows. Each module above a
+// difference is collected once and both views expand the lot with one layout each: one expand() per
+// difference on a laid-out view (and its mirror on the other) cost seconds of frozen window on 100k keys.
 void MainWindow::expandDifferences()
 {
+    QModelIndexList modules;
+    QSet<QModelIndex> seen;
     for (QModelIndex at = m_diffModel->firstDifference(), first = at; at.isValid();) {
         const QModelIndex shown = m_filter->mapFromSource(at);
-        for (QModelIndex parent = shown.parent(); parent.isValid(); parent = parent.parent())
-            m_source->view()->expand(parent);
+        for (QModelIndex parent = shown.parent(); parent.isValid() && !seen.contains(parent); parent = parent.parent()) {
+            seen.insert(parent);
+            modules.push_back(parent);
+        }
         at = m_diffModel->nextDifference(at, true);
         if (at == first)
             break;
     }
+    if (modules.isEmpty())
+        return;
+    // Both views wait for one layout before the source expands: its expanded() signals then only record
+    // the rows in the target too (syncViews).
+    m_target->deferLayout();
+    m_source->expandBatch(modules);
 }
 
 // The two sides are one model seen twice: expanding, collapsing and scrolling one side does the same on the
 // other, and they share one selection model.
 void MainWindow::syncViews()
 {
-    QTreeView* left = m_source->view();
-    QTreeView* right = m_target->view();
-    for (auto [from, to] : {std::pair{left, right}, std::pair{right, left}}) {
-        connect(from, &QTreeView::expanded, to, [to](const QModelIndex& i) {
+    for (auto [fromPane, toPane] : {std::pair{m_source, m_target}, std::pair{m_target, m_source}}) {
+        QTreeView* from = fromPane->view();
+        QTreeView* to = toPane->view();
+        CheckpointPane* follower = toPane;
+        connect(from, &QTreeView::expanded, to, [to, follower](const QModelIndex& i) {
             if (to->model() == i.model() && !to->isExpanded(i))
-                to->expand(i);
+                follower->followExpand(i);
         });
         connect(from, &QTreeView::collapsed, to, [to](const QModelIndex& i) {
             if (to->model() == i.model() && to->isExpanded(i))
@@ -327,6 +344,13 @@ int runMainWindow(QApplication& app)
                                         QStringLiteral("Save a picture of the window to FILE once the files are open, then quit."),
                                         QStringLiteral("FILE"));
     parser.addOption(screenshot);
+    const QCommandLineOption rules(QStringLiteral("rules"),
+                                   QStringLiteral("Apply the rules file RULES (as statescope suggest writes it) to SOURCE."),
+                                   QStringLiteral("RULES"));
+    parser.addOption(rules);
+    const QCommandLineOption compare(QStringLiteral("compare-values"),
+                                     QStringLiteral("Compare the tensor values of both sides once they are open."));
+    parser.addOption(compare);
     parser.process(app);
 
     MainWindow window;
@@ -337,6 +361,22 @@ int runMainWindow(QApplication& app)
         window.openFile(Side::Source, files[0]);
     if (files.size() > 1)
         window.openFile(Side::Target, files[1]);
+    if (parser.isSet(rules)) {
+        try {
+            window.session()->setPlan(readRepairPlan(parser.value(rules)));
+        } catch (const FormatError& e) {
+            qCritical("statescope: %s", qPrintable(e.message()));
+            return 2;
+        }
+    }
+    if (parser.isSet(compare)) {
+        // Once, on the first diff of the pair: later diffs (a rule added) leave the choice to the user.
+        auto* once = new QObject(&window);
+        QObject::connect(window.session(), &Session::diffReady, once, [&window, once] {
+            window.compareValuesAction()->trigger();
+            once->deleteLater();
+        });
+    }
     if (parser.isSet(select)) {
         const QString key = parser.value(select);
         QObject::connect(window.session(), &Session::diffReady, &window, [&window, key] { window.selectKey(key); });
@@ -344,15 +384,26 @@ int runMainWindow(QApplication& app)
     if (parser.isSet(screenshot)) {
         // For docs/ and bug reports: wait until nothing is loading, then grab what a user would see.
         const QString file = parser.value(screenshot);
-        QObject::connect(window.session(), &Session::busyChanged, &window, [&window, file](bool busy) {
-            if (busy)
-                return;
-            QTimer::singleShot(200, &window, [&window, file] {
+        auto grab = [&window, file] {
+            QTimer::singleShot(800, &window, [&window, file] {
                 if (!window.grab().save(file))
                     qWarning("cannot write %s", qPrintable(file));
                 QCoreApplication::quit();
             });
-        });
+        };
+        if (parser.isSet(compare)) {
+            QObject::connect(window.valueJobs(), &ValueJobs::compareFinished, &window, grab);
+        } else if (parser.isSet(select)) {
+            // The selected key's statistics and histogram are part of the picture; a module has none, so a
+            // deadline takes the picture anyway.
+            QObject::connect(window.valueJobs(), &ValueJobs::statisticsReady, &window, grab);
+            QTimer::singleShot(15000, &window, grab);
+        } else {
+            QObject::connect(window.session(), &Session::busyChanged, &window, [grab](bool busy) {
+                if (!busy)
+                    grab();
+            });
+        }
     }
     window.show();
     return app.exec();

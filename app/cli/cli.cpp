@@ -17,7 +17,8 @@ QString usage()
 {
     return QStringLiteral(
         "Usage:\n"
-        "  statescope [SOURCE [TARGET]] [--select KEY] [--demo]   open the desktop inspector\n"
+        "  statescope [SOURCE [TARGET]] [--select KEY] [--rules RULES] [--compare-values] [--demo]\n"
+        "                                                         open the desktop inspector\n"
         "  statescope inspect FILE [--json] [--state-dict PATH]   list a checkpoint's tensors\n"
         "  statescope diff SOURCE TARGET [--json | --format text|json|gnu] [--values] [--atol A] [--rtol R]\n"
         "                  [--source-dict PATH] [--target-dict PATH] [--rules RULES] [--model-name NAME]\n"

@@ -15,6 +15,9 @@ void DiffFilterModel::setSourceModel(QAbstractItemModel* model)
         disconnect(sourceModel(), nullptr, this, nullptr);
     m_tree = qobject_cast<const DiffTreeModel*>(model);
     m_dirty = true;
+    // acceptedRows already keeps a module when anything below it passes. Recursive filtering would walk
+    // every rejected module's subtree again, at each level: only other sources need it.
+    setRecursiveFilteringEnabled(!m_tree);
     // Connected before the base class connects its own handlers, so the cache is stale-marked before the
     // proxy re-filters anything in reaction to the same signal.
     if (model) {
@@ -43,14 +46,26 @@ void DiffFilterModel::setPattern(const QString& text)
     m_pattern = m_valid ? pattern : QRegularExpression();
     m_pattern.optimize();
     m_dirty = true;
-    invalidateRowsFilter();
+    refilter();
 }
 
 void DiffFilterModel::setOnlyDifferences(bool only)
 {
     m_onlyDifferences = only;
     m_dirty = true;
-    invalidateRowsFilter();
+    refilter();
+}
+
+// invalidateRowsFilter() re-filters each mapped parent and reports every changed range as rows removed or
+// inserted: on a tree with thousands of expanded modules that is thousands of signals, each moving the
+// views' persistent indexes and relayouting them. One layout change (mappings dropped and rebuilt on
+// demand) costs the views one delayed layout.
+void DiffFilterModel::refilter()
+{
+    if (m_tree)
+        invalidate();
+    else
+        invalidateRowsFilter();
 }
 
 void DiffFilterModel::computeAccepted() const
@@ -64,6 +79,13 @@ void DiffFilterModel::computeAccepted() const
             return true;
         return m_pattern.match(key).hasMatch() || (sourceKey != key && m_pattern.match(sourceKey).hasMatch());
     });
+}
+
+bool DiffFilterModel::hasChildren(const QModelIndex& parent) const
+{
+    if (m_tree && parent.isValid() && parent.model() == this)
+        return m_tree->hasChildren(mapToSource(parent));
+    return QSortFilterProxyModel::hasChildren(parent);
 }
 
 bool DiffFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const

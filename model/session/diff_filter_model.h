@@ -29,6 +29,10 @@ public:
     bool onlyDifferences() const { return m_onlyDifferences; }
     // False when the pattern is an invalid regular expression (the view then shows everything).
     bool patternIsValid() const { return m_valid; }
+    // A shown row of a DiffTreeModel has children exactly when its source row does (a module is shown only
+    // for an accepted row below it). The base class builds the row's child mapping to answer, which the
+    // view's layout asks for every visible module: tens of thousands of mappings on a 100k-key tree.
+    bool hasChildren(const QModelIndex& parent = {}) const override;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -36,6 +40,7 @@ protected:
 private:
     bool filtering() const { return m_onlyDifferences || !m_pattern.pattern().isEmpty(); }
     void computeAccepted() const;
+    void refilter();
 
     QRegularExpression m_pattern;
     bool m_valid = true;

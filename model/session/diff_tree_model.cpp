@@ -20,6 +20,11 @@ struct DiffTreeNode
     QHash<QString, DiffTreeNode*> childByName; // module children only
     const PyTensor* source = nullptr;
     const PyTensor* target = nullptr;
+    // A non-tensor `_extra_state` value on that side: a key like any other to torch, but no tensor to show.
+    const PyObject* sourceObject = nullptr;
+    const PyObject* targetObject = nullptr;
+    bool hasSource() const { return source || sourceObject; }
+    bool hasTarget() const { return target || targetObject; }
     RowStatus status = RowStatus::Equal;
     int differences = 0;
     qint64 sourceParameters = 0;
@@ -135,15 +140,60 @@ private:
     }
 };
 
+namespace {
+
+// Every key of a dict in the dict's order (as forEachKey walks it), with its tensor or its non-tensor value.
+void forEachRow(const StateDict& dict, const std::function<void(const QString&, const PyTensor*, const PyObject*)>& visit)
+{
+    int extra = 0;
+    const int extras = int(dict.extraStates.size());
+    for (int i = 0; i <= dict.entries.size(); ++i) {
+        for (; extra < extras && dict.extraStates[extra].position <= i; ++extra)
+            visit(dict.extraStates[extra].key, nullptr, dict.extraStates[extra].value);
+        if (i < dict.entries.size())
+            visit(dict.entries[i].key, dict.entries[i].tensor, nullptr);
+    }
+}
+
+// What the dtype column says for an `_extra_state` value: its Python type, as torch would print type(value).
+QString objectTypeName(const PyObject* o)
+{
+    switch (o->kind()) {
+    case PyKind::None: return QStringLiteral("NoneType");
+    case PyKind::Bool: return QStringLiteral("bool");
+    case PyKind::Int: return QStringLiteral("int");
+    case PyKind::Float: return QStringLiteral("float");
+    case PyKind::Complex: return QStringLiteral("complex");
+    case PyKind::String: return QStringLiteral("str");
+    case PyKind::Bytes: return QStringLiteral("bytes");
+    case PyKind::ByteArray: return QStringLiteral("bytearray");
+    case PyKind::List: return QStringLiteral("list");
+    case PyKind::Tuple: return QStringLiteral("tuple");
+    case PyKind::Set: return QStringLiteral("set");
+    case PyKind::FrozenSet: return QStringLiteral("frozenset");
+    case PyKind::Dict: return QStringLiteral("dict");
+    default: return QStringLiteral("object");
+    }
+}
+
+} // namespace
+
 std::shared_ptr<DiffTree> buildDiffTree(const DiffSnapshot& snapshot)
 {
     auto tree = std::make_shared<DiffTree>();
     DiffTree& t = *tree;
-    t.tensors.reserve(snapshot.targetDict.entries.size() + snapshot.sourceDict.entries.size());
-    for (const StateDictEntry& e : snapshot.targetDict.entries)
-        t.tensorNode(e.key)->target = e.tensor;
-    for (const StateDictEntry& e : snapshot.sourceDict.entries)
-        t.tensorNode(e.key)->source = e.tensor;
+    t.tensors.reserve(snapshot.targetDict.entries.size() + snapshot.targetDict.extraStates.size() +
+                      snapshot.sourceDict.entries.size() + snapshot.sourceDict.extraStates.size());
+    forEachRow(snapshot.targetDict, [&t](const QString& key, const PyTensor* tensor, const PyObject* object) {
+        DiffTreeNode* node = t.tensorNode(key);
+        node->target = tensor;
+        node->targetObject = object;
+    });
+    forEachRow(snapshot.sourceDict, [&t](const QString& key, const PyTensor* tensor, const PyObject* object) {
+        DiffTreeNode* node = t.tensorNode(key);
+        node->source = tensor;
+        node->sourceObject = object;
+    });
 
     if (snapshot.verdict) {
         const DiffResult& v = *snapshot.verdict;
@@ -167,13 +217,13 @@ std::shared_ptr<DiffTree> buildDiffTree(const DiffSnapshot& snapshot)
             const QString& key = node->path;
             if (shapes.contains(key))
                 node->status = RowStatus::ShapeMismatch;
-            else if (missing.contains(key) || (node->target && !node->source && !filled.contains(key)))
+            else if (missing.contains(key) || (node->hasTarget() && !node->hasSource() && !filled.contains(key)))
                 node->status = RowStatus::Missing;
             else if (filled.contains(key))
                 node->status = RowStatus::FilledByTorch;
             else if (unexpected.contains(key))
                 node->status = RowStatus::Unexpected;
-            else if (!node->target)
+            else if (!node->hasTarget())
                 node->status = RowStatus::IgnoredByTorch;
             else if (dtypes.contains(key))
                 node->status = RowStatus::DtypeDiffers;
@@ -318,10 +368,11 @@ QVariant DiffTreeModel::data(const QModelIndex& index, int role) const
     }
     const bool sourceSide = index.column() >= SourceDType && index.column() <= SourceBytes;
     const PyTensor* tensor = sourceSide ? node->source : node->target;
+    const PyObject* object = sourceSide ? node->sourceObject : node->targetObject;
     switch (index.column()) {
     case Name: return node->name;
     case SourceDType:
-    case TargetDType: return tensor ? dtypeName(tensor->dtype) : QString();
+    case TargetDType: return tensor ? dtypeName(tensor->dtype) : object ? objectTypeName(object) : QString();
     case SourceShape:
     case TargetShape: return tensor ? shapeText(tensor->shape) : QString();
     case SourceParameters:

@@ -18,19 +18,6 @@
 
 namespace statescope {
 
-namespace {
-
-const PyTensor* tensorOf(const StateDict& dict, const QString& key)
-{
-    for (const StateDictEntry& e : dict.entries) {
-        if (e.key == key)
-            return e.tensor;
-    }
-    return nullptr;
-}
-
-} // namespace
-
 PairStatistics pairStatistics(const DiffSnapshot& snapshot, const QString& key, int bins, const std::atomic<bool>* cancel)
 {
     PairStatistics out;
