@@ -920,6 +920,10 @@ relative L2-Änderung %2</translation>
             <numerusform>Werte: %1 von %n verglichenen Tensoren verschieden</numerusform>
         </translation>
     </message>
+    <message>
+        <source>(the first differences are expanded; Alt+Down walks to the rest)</source>
+        <translation>(die ersten Unterschiede sind aufgeklappt; Alt+Down führt zu den übrigen)</translation>
+    </message>
 </context>
 <context>
     <name>statescope::ObjectTreeModel</name>

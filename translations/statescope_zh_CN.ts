@@ -913,6 +913,10 @@ relative L2 change %2</source>
             <numerusform>数值：已比较的 %n 个张量中有 %1 个不同</numerusform>
         </translation>
     </message>
+    <message>
+        <source>(the first differences are expanded; Alt+Down walks to the rest)</source>
+        <translation>（已展开前面的差异；按 Alt+Down 逐个查看其余差异）</translation>
+    </message>
 </context>
 <context>
     <name>statescope::ObjectTreeModel</name>

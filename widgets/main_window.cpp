@@ -218,13 +218,31 @@ void MainWindow::goToDifference(bool forward, bool fromEnd)
 // "Expand to differences": open the tree down to every difference the filter shows. Each module above a
 // difference is collected once and both views expand the lot with one layout each: one expand() per
 // difference on a laid-out view (and its mirror on the other) cost seconds of frozen window on 100k keys.
-void MainWindow::expandDifferences()
+bool MainWindow::expandDifferences()
 {
+    // Opening every module above every difference of a 100k-key pair whose differences are spread over the
+    // whole tree makes ~50k rows visible, and QTreeView lays them all out in one go (~60 ms per view). So only
+    // the differences whose modules fit in a budget of revealed rows open, in display order; Alt+Down walks
+    // on to the rest (selectKey opens the way to each).
+    constexpr int kRowBudget = 4000;
     QModelIndexList modules;
     QSet<QModelIndex> seen;
+    int revealed = 0;
+    bool complete = true;
     for (QModelIndex at = m_diffModel->firstDifference(), first = at; at.isValid();) {
         const QModelIndex shown = m_filter->mapFromSource(at);
+        QModelIndexList chain;
+        int cost = 0;
         for (QModelIndex parent = shown.parent(); parent.isValid() && !seen.contains(parent); parent = parent.parent()) {
+            chain.push_back(parent);
+            cost += m_filter->rowCount(parent);
+        }
+        if (!chain.isEmpty() && revealed + cost > kRowBudget && !modules.isEmpty()) {
+            complete = false;
+            break;
+        }
+        revealed += cost;
+        for (const QModelIndex& parent : chain) {
             seen.insert(parent);
             modules.push_back(parent);
         }
@@ -233,11 +251,12 @@ void MainWindow::expandDifferences()
             break;
     }
     if (modules.isEmpty())
-        return;
+        return complete;
     // Both views wait for one layout before the source expands: its expanded() signals then only record
     // the rows in the target too (syncViews).
     m_target->deferLayout();
     m_source->expandBatch(modules);
+    return complete;
 }
 
 // The two sides are one model seen twice: expanding, collapsing and scrolling one side does the same on the
@@ -270,16 +289,19 @@ void MainWindow::showDiff()
     m_source->showDiff(m_filter, m_selection, true);
     m_target->showDiff(m_filter, m_selection, false);
     m_overview->setDifferences(m_diffModel->differencePositions(), m_diffModel->displayRowCount());
-    expandDifferences();
+    const bool allOpened = expandDifferences();
     const DiffResult& verdict = *snapshot.verdict;
     const DiffSide source{snapshot.source->path(), formatName(snapshot.source->format()), snapshot.sourceDict.path,
                           int(snapshot.sourceDict.entries.size())};
     const DiffSide target{snapshot.target->path(), formatName(snapshot.target->format()), snapshot.targetDict.path,
                           int(snapshot.targetDict.entries.size())};
     m_report->setPlainText(diffText(source, target, snapshot.modelName, verdict));
-    statusBar()->showMessage(verdict.loadable ? tr("The source loads into the target with strict=True")
-                                              : tr("%n difference(s): load_state_dict(strict=True) would fail", nullptr,
-                                                   m_diffModel->differencePositions().size()));
+    QString message = verdict.loadable ? tr("The source loads into the target with strict=True")
+                                       : tr("%n difference(s): load_state_dict(strict=True) would fail", nullptr,
+                                            m_diffModel->differencePositions().size());
+    if (!allOpened)
+        message += QLatin1String(" ") + tr("(the first differences are expanded; Alt+Down walks to the rest)");
+    statusBar()->showMessage(message);
 }
 
 void MainWindow::openFile(Side side, const QString& path)

@@ -58,7 +58,7 @@ private:
     void chooseFile(Side side);
     void updateTitle();
     void showDiff();
-    void expandDifferences();
+    bool expandDifferences(); // false when a row budget left some differences collapsed
     void syncViews();
     void createNavigation();
     void installDetails(); // the details dock, value comparison and its progress (main_window_details.cpp)
