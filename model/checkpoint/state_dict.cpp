@@ -202,15 +202,16 @@ StateDict selectStateDict(const Checkpoint& checkpoint, const QString& path)
                       names.join(QLatin1String(", ")) + QLatin1Char(')'));
 }
 
-void forEachKey(const StateDict& stateDict, const std::function<void(const QString& key, const PyTensor* tensor)>& visit)
+void forEachKey(const StateDict& stateDict,
+                const std::function<void(const QString& key, const PyTensor* tensor, const PyObject* extraValue)>& visit)
 {
     int extra = 0;
     const int extras = int(stateDict.extraStates.size());
     for (int i = 0; i <= stateDict.entries.size(); ++i) {
         for (; extra < extras && stateDict.extraStates[extra].position <= i; ++extra)
-            visit(stateDict.extraStates[extra].key, nullptr);
+            visit(stateDict.extraStates[extra].key, nullptr, stateDict.extraStates[extra].value);
         if (i < stateDict.entries.size())
-            visit(stateDict.entries[i].key, stateDict.entries[i].tensor);
+            visit(stateDict.entries[i].key, stateDict.entries[i].tensor, nullptr);
     }
 }
 

@@ -42,9 +42,10 @@ struct StateDict
     int moduleVersion(const QString& modulePrefix) const;
 };
 
-// Every key of a state dict in the dict's order: tensors with their tensor, non-tensor `_extra_state` values
-// with nullptr.
-void forEachKey(const StateDict& stateDict, const std::function<void(const QString& key, const PyTensor* tensor)>& visit);
+// Every key of a state dict in the dict's order: a tensor entry with its tensor (and a null value), a
+// non-tensor `_extra_state` with a null tensor and its value.
+void forEachKey(const StateDict& stateDict,
+                const std::function<void(const QString& key, const PyTensor* tensor, const PyObject* extraValue)>& visit);
 
 // Every state dict reachable from the root, best first: the root itself, then the conventional names
 // (state_dict, model_state_dict, model, module, net, network, ema, model_ema, state_dict_ema), then by

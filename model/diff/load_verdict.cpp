@@ -52,7 +52,7 @@ public:
         for (const StateDictExtraState& extra : source.extraStates)
             m_extraStates.insert(extra.key);
         QSet<QString> seen;
-        forEachKey(source, [this, &seen](const QString& key, const PyTensor*) {
+        forEachKey(source, [this, &seen](const QString& key, const PyTensor*, const PyObject*) {
             if (!seen.contains(key)) {
                 seen.insert(key);
                 m_order.push_back(key);

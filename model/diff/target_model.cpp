@@ -119,7 +119,7 @@ TargetModel TargetModel::fromStateDict(const StateDict& stateDict, const QString
     model.m_modulesByPath.insert(QString(), 0);
     // Keys in the dict's order (modules are numbered as they first appear); a non-tensor `_extra_state`
     // marks its module as one that takes extra state, exactly as a tensor one does.
-    forEachKey(stateDict, [&model](const QString& key, const PyTensor* tensor) {
+    forEachKey(stateDict, [&model](const QString& key, const PyTensor* tensor, const PyObject*) {
         if (tensor)
             model.addTensor(key, tensor->dtype, tensor->shape, tensor->numel());
         else

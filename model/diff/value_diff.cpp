@@ -345,17 +345,8 @@ StatisticsResult tensorStatistics(const Checkpoint& checkpoint, const StateDictE
     for (const MomentSums& m : moments)
         all.merge(m);
 
+    result.statistics = TensorStatistics::fromMoments(all, bins);
     TensorStatistics& s = result.statistics;
-    const double nan = std::numeric_limits<double>::quiet_NaN();
-    s.numel = all.numel;
-    s.zeros = all.zeros;
-    s.nan = all.nan;
-    s.inf = all.inf;
-    s.min = all.finite > 0 ? all.min : nan;
-    s.max = all.finite > 0 ? all.max : nan;
-    s.mean = all.finite > 0 ? all.mean : nan;
-    s.std = all.finite > 1 ? std::sqrt(all.m2 / double(all.finite - 1)) : nan;
-    s.histogram.fill(0, bins);
     if (all.finite == 0) {
         throttle.finish();
         result.ok = true;

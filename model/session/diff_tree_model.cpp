@@ -142,19 +142,6 @@ private:
 
 namespace {
 
-// Every key of a dict in the dict's order (as forEachKey walks it), with its tensor or its non-tensor value.
-void forEachRow(const StateDict& dict, const std::function<void(const QString&, const PyTensor*, const PyObject*)>& visit)
-{
-    int extra = 0;
-    const int extras = int(dict.extraStates.size());
-    for (int i = 0; i <= dict.entries.size(); ++i) {
-        for (; extra < extras && dict.extraStates[extra].position <= i; ++extra)
-            visit(dict.extraStates[extra].key, nullptr, dict.extraStates[extra].value);
-        if (i < dict.entries.size())
-            visit(dict.entries[i].key, dict.entries[i].tensor, nullptr);
-    }
-}
-
 // What the dtype column says for an `_extra_state` value: its Python type, as torch would print type(value).
 QString objectTypeName(const PyObject* o)
 {
@@ -184,12 +171,12 @@ std::shared_ptr<DiffTree> buildDiffTree(const DiffSnapshot& snapshot)
     DiffTree& t = *tree;
     t.tensors.reserve(snapshot.targetDict.entries.size() + snapshot.targetDict.extraStates.size() +
                       snapshot.sourceDict.entries.size() + snapshot.sourceDict.extraStates.size());
-    forEachRow(snapshot.targetDict, [&t](const QString& key, const PyTensor* tensor, const PyObject* object) {
+    forEachKey(snapshot.targetDict, [&t](const QString& key, const PyTensor* tensor, const PyObject* object) {
         DiffTreeNode* node = t.tensorNode(key);
         node->target = tensor;
         node->targetObject = object;
     });
-    forEachRow(snapshot.sourceDict, [&t](const QString& key, const PyTensor* tensor, const PyObject* object) {
+    forEachKey(snapshot.sourceDict, [&t](const QString& key, const PyTensor* tensor, const PyObject* object) {
         DiffTreeNode* node = t.tensorNode(key);
         node->source = tensor;
         node->sourceObject = object;

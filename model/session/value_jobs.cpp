@@ -32,7 +32,6 @@ PairStatistics pairStatistics(const DiffSnapshot& snapshot, const QString& key, 
     const TensorEngine* engine = tensorEngine(&engineError);
     TensorView views[2];
     MomentSums moments[2];
-    const double nan = std::numeric_limits<double>::quiet_NaN();
     double lo = std::numeric_limits<double>::infinity();
     double hi = -std::numeric_limits<double>::infinity();
     for (int s = 0; s < 2; ++s) {
@@ -58,16 +57,7 @@ PairStatistics pairStatistics(const DiffSnapshot& snapshot, const QString& key, 
         if (status == EngineStatus::Failed)
             continue;
         const MomentSums& m = moments[s];
-        TensorStatistics& t = side.statistics;
-        t.numel = m.numel;
-        t.zeros = m.zeros;
-        t.nan = m.nan;
-        t.inf = m.inf;
-        t.min = m.finite > 0 ? m.min : nan;
-        t.max = m.finite > 0 ? m.max : nan;
-        t.mean = m.finite > 0 ? m.mean : nan;
-        t.std = m.finite > 1 ? std::sqrt(m.m2 / double(m.finite - 1)) : nan;
-        t.histogram.fill(0, bins);
+        side.statistics = TensorStatistics::fromMoments(m, bins);
         side.ok = true;
         if (m.finite > 0) {
             lo = std::min(lo, m.min);

@@ -188,6 +188,23 @@ struct TensorStatistics
     // range to [min - 1, max + 1], and so do we).
     QVector<qint64> histogram;
     double histogramMin = 0, histogramMax = 0;
+
+    // The counts and moments of a finished first pass, with `bins` empty histogram bins for the second.
+    static TensorStatistics fromMoments(const MomentSums& m, int bins)
+    {
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        TensorStatistics t;
+        t.numel = m.numel;
+        t.zeros = m.zeros;
+        t.nan = m.nan;
+        t.inf = m.inf;
+        t.min = m.finite > 0 ? m.min : nan;
+        t.max = m.finite > 0 ? m.max : nan;
+        t.mean = m.finite > 0 ? m.mean : nan;
+        t.std = m.finite > 1 ? std::sqrt(m.m2 / double(m.finite - 1)) : nan;
+        t.histogram.fill(0, bins);
+        return t;
+    }
 };
 
 } // namespace statescope
