@@ -1,8 +1,8 @@
 #include "repair_controller.h"
 
 #include "checkpoint/pyobject.h"
+#include "checkpoint/state_dict.h"
 #include "checkpoint_pane.h"
-#include "formats/format_error.h"
 #include "key_drag.h"
 #include "main_window.h"
 #include "plan_commands.h"
@@ -11,6 +11,7 @@
 #include "rules_panel.h"
 #include "session/diff_tree_model.h"
 #include "session/plan_model.h"
+#include "session/rules_file_job.h"
 #include "session/suggest_job.h"
 #include "suggestions_dialog.h"
 
@@ -56,12 +57,32 @@ RepairRule ruleWithPattern(Op op, const QString& pattern)
     return r;
 }
 
+// The source's keys as the plan leaves them, for the "from" of a map: the unexpected ones first (torch's
+// order), as a missing key most likely comes from one of them, then every other key in the dict's order.
+QStringList sourceKeyChoices(const DiffSnapshot& snapshot)
+{
+    QStringList keys;
+    QSet<QString> listed;
+    if (snapshot.verdict) {
+        keys = snapshot.verdict->unexpected;
+        listed = QSet<QString>(keys.cbegin(), keys.cend());
+    }
+    forEachKey(snapshot.sourceDict, [&keys, &listed](const QString& key, const PyTensor*, const PyObject*) {
+        if (!listed.contains(key)) {
+            listed.insert(key);
+            keys << key;
+        }
+    });
+    return keys;
+}
+
 } // namespace
 
 RepairController::RepairController(MainWindow* window) : QObject(window), m_window(window), m_session(window->session())
 {
     m_undo = new QUndoStack(this);
     m_suggestJobs = new SuggestJobs(m_session, this);
+    m_rulesFiles = new RulesFileJobs(m_session, this);
 
     m_panel = new RulesPanel(window);
     auto* dock = new QDockWidget(tr("Repair rules"), window);
@@ -87,6 +108,18 @@ RepairController::RepairController(MainWindow* window) : QObject(window), m_wind
     });
     connect(m_suggestJobs, &SuggestJobs::ready, this, &RepairController::showSuggestions);
     connect(m_suggestJobs, &SuggestJobs::failed, this, &RepairController::showError);
+    connect(m_rulesFiles, &RulesFileJobs::saved, this, [this](const QString& path, int ruleCount) {
+        m_window->statusBar()->showMessage(tr("Saved %n rule(s) to %1", nullptr, ruleCount).arg(path), 5000);
+        Q_EMIT rulesSaved(path);
+    });
+    connect(m_rulesFiles, &RulesFileJobs::loaded, this, [this](const RepairPlan& plan, const QString& path) {
+        editPlan(plan, tr("Load rules from %1").arg(path));
+        Q_EMIT rulesLoaded(path);
+    });
+    connect(m_rulesFiles, &RulesFileJobs::failed, this, [this](const QString& message) {
+        showError(message);
+        Q_EMIT rulesFailed(message);
+    });
 
     for (Side side : {Side::Source, Side::Target}) {
         QTreeView* view = window->pane(side)->view();
@@ -239,6 +272,10 @@ QMenu* RepairController::contextMenu(Side side, const QModelIndex& row, QWidget*
         openRuleDialog(RepairRule::map(key, QString()), -1, key, original);
     });
     mapTo->setEnabled(hasSource);
+    // A key only the target has (missing): pick the source key that should fill it.
+    menu->addAction(tr("Map &from..."), this, [this, key] {
+        openRuleDialog(RepairRule::map(QString(), key), -1, QString(), QString());
+    })->setEnabled(!module && hasTarget && !hasSource);
     menu->addSeparator();
     const QString prefix = module && !key.contains(QLatin1Char('.')) ? key + QLatin1Char('.') : leadingModulePrefix(key);
     menu->addAction(tr("&Strip Prefix..."), this, [this, prefix] {
@@ -300,6 +337,7 @@ void RepairController::openRuleDialog(const RepairRule& rule, int replaceRow, co
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (rule.op == Op::Map) {
         dialog->setTargetKeys(sides().targetKeys());
+        dialog->setSourceKeys(sourceKeyChoices(m_session->diff()));
     } else if (rule.op == Op::Rename) {
         QStringList modules;
         for (const QString& m : sides().targetModules())
@@ -316,6 +354,10 @@ void RepairController::openRuleDialog(const RepairRule& rule, int replaceRow, co
                 editPlan(plan.withRuleReplaced(replaceRow, r), tr("Edit rule %1").arg(replaceRow + 1));
         } else if (r.op == Op::Map && !prefilledFrom.isEmpty() && r.from == prefilledFrom) {
             editPlan(planWithKeyMapped(plan, originalKey, prefilledFrom, r.to), tr("Map %1 to %2").arg(originalKey, r.to));
+        } else if (r.op == Op::Map && sides().hasSource(r.from, false)) {
+            // A key the source has now (picked in "Map from..."): as a drag of that row would map it.
+            const QString original = m_session->diff().originalSourceKeys.value(r.from, r.from);
+            editPlan(planWithKeyMapped(plan, original, r.from, r.to), tr("Map %1 to %2").arg(original, r.to));
         } else {
             editPlan(plan.withRule(r), PlanModel::describe(r));
         }
@@ -363,29 +405,14 @@ void RepairController::showError(const QString& message)
     box->open();
 }
 
-bool RepairController::saveRules(const QString& path)
+void RepairController::saveRules(const QString& path)
 {
-    try {
-        writeRepairPlan(m_session->plan(), path);
-    } catch (const FormatError& e) {
-        showError(e.message());
-        return false;
-    }
-    m_window->statusBar()->showMessage(tr("Saved %n rule(s) to %1", nullptr, m_session->plan().rules.size()).arg(path), 5000);
-    return true;
+    m_rulesFiles->save(m_session->plan(), path);
 }
 
-bool RepairController::loadRules(const QString& path)
+void RepairController::loadRules(const QString& path)
 {
-    RepairPlan plan;
-    try {
-        plan = readRepairPlan(path);
-    } catch (const FormatError& e) {
-        showError(e.message());
-        return false;
-    }
-    editPlan(plan, tr("Load rules from %1").arg(path));
-    return true;
+    m_rulesFiles->load(path);
 }
 
 void RepairController::copyAsPython()

@@ -18,6 +18,7 @@ namespace statescope {
 class KeyDragHandler;
 class MainWindow;
 class RuleDialog;
+class RulesFileJobs;
 class RulesPanel;
 class SuggestJobs;
 class SuggestionsDialog;
@@ -50,13 +51,18 @@ public:
     QMenu* contextMenu(Side side, const QModelIndex& row, QWidget* parent);
 
     void suggest();
-    // False (and a message box) when the file cannot be written or read.
-    bool saveRules(const QString& path);
-    bool loadRules(const QString& path);
+    // Write or read the file on the session's worker; rulesSaved/rulesLoaded or rulesFailed (after a message
+    // box) tell when it is done. A loaded plan becomes the session's plan as one undoable step; of two loads
+    // in a row only the later one's plan is applied.
+    void saveRules(const QString& path);
+    void loadRules(const QString& path);
     void copyAsPython();
 
 Q_SIGNALS:
     void suggestionsShown();
+    void rulesSaved(const QString& path);
+    void rulesLoaded(const QString& path);
+    void rulesFailed(const QString& message);
 
 private:
     const DiffSides& sides();
@@ -72,6 +78,7 @@ private:
     QUndoStack* m_undo = nullptr;
     RulesPanel* m_panel = nullptr;
     SuggestJobs* m_suggestJobs = nullptr;
+    RulesFileJobs* m_rulesFiles = nullptr;
     KeyDragHandler* m_drag[2] = {nullptr, nullptr};
     QAction* m_suggest = nullptr;
     QAction* m_copyPython = nullptr;

@@ -47,6 +47,14 @@ QString title(Op op)
     return QString();
 }
 
+void setKeyCompleter(QLineEdit* edit, const QStringList& keys)
+{
+    auto* completer = new QCompleter(keys, edit);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    edit->setCompleter(completer);
+}
+
 bool hasPattern(Op op)
 {
     return op == Op::AddPrefix || op == Op::Rename || op == Op::Drop || op == Op::Cast || op == Op::Transpose ||
@@ -115,7 +123,9 @@ RuleDialog::RuleDialog(const RepairRule& rule, QWidget* parent) : QDialog(parent
         connect(edit, &QLineEdit::textChanged, this, &RuleDialog::check);
     check();
     // Focus where the user is most likely to type.
-    QWidget* first = op == Op::Map ? m_to : (op == Op::StripPrefix || op == Op::AddPrefix) ? m_prefix
+    // A map prefilled with its target key only ("Map from...") asks for the source key.
+    QLineEdit* mapKey = rule.from.isEmpty() && !rule.to.isEmpty() ? m_from : m_to;
+    QWidget* first = op == Op::Map ? mapKey : (op == Op::StripPrefix || op == Op::AddPrefix) ? m_prefix
                      : op == Op::Cast                                    ? static_cast<QWidget*>(m_dtype)
                                                                          : m_pattern;
     first->setFocus();
@@ -123,10 +133,12 @@ RuleDialog::RuleDialog(const RepairRule& rule, QWidget* parent) : QDialog(parent
 
 void RuleDialog::setTargetKeys(const QStringList& keys)
 {
-    auto* completer = new QCompleter(keys, m_to);
-    completer->setCaseSensitivity(Qt::CaseInsensitive);
-    completer->setFilterMode(Qt::MatchContains);
-    m_to->setCompleter(completer);
+    setKeyCompleter(m_to, keys);
+}
+
+void RuleDialog::setSourceKeys(const QStringList& keys)
+{
+    setKeyCompleter(m_from, keys);
 }
 
 RepairRule RuleDialog::rule() const

@@ -25,6 +25,8 @@ public:
     RepairRule rule() const;
     // Completions for the "to" key of a map rule (the target's keys), matched anywhere in the key.
     void setTargetKeys(const QStringList& keys);
+    // Completions for the "from" key of a map rule (the source's keys as the plan leaves them), in this order.
+    void setSourceKeys(const QStringList& keys);
     // Why OK is disabled, or empty.
     QString problem() const;
 

@@ -18,12 +18,16 @@
 #include <QClipboard>
 #include <QCompleter>
 #include <QGuiApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLineEdit>
 #include <QListView>
 #include <QMenu>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTreeView>
 #include <QTreeWidget>
@@ -48,6 +52,57 @@ QStringList torchKeys(const QString& file)
     if (r.exitCode != 0)
         return {QString::fromUtf8(r.err)};
     return QString::fromUtf8(r.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+}
+
+// What real torch's load_state_dict(strict=False) on the fixture's Net reports for the source file with
+// keys renamed as `renames` says: {"missing": [...], "unexpected": [...]} in torch's order.
+QJsonObject torchLoadReport(const QString& file, const QHash<QString, QString>& renames)
+{
+    QJsonObject map;
+    for (auto it = renames.cbegin(); it != renames.cend(); ++it)
+        map.insert(it.key(), it.value());
+    const ProcessResult r = runPython(
+        QStringLiteral("import sys, json, torch\n"
+                       "sys.path.insert(0, sys.argv[2])\n"
+                       "from gen_diff_pairs import Net\n"
+                       "renames = json.loads(sys.argv[3])\n"
+                       "sd = {renames.get(k, k): v for k, v in torch.load(sys.argv[1]).items()}\n"
+                       "r = Net().load_state_dict(sd, strict=False)\n"
+                       "print(json.dumps({'missing': r.missing_keys, 'unexpected': r.unexpected_keys}))\n"),
+        {file, QLatin1String(STATESCOPE_SOURCE_DIR "/tests/fixtures"),
+         QString::fromUtf8(QJsonDocument(map).toJson(QJsonDocument::Compact))});
+    if (r.exitCode != 0)
+        return {{QStringLiteral("error"), QString::fromUtf8(r.err)}};
+    return QJsonDocument::fromJson(r.out).object();
+}
+
+QStringList stringList(const QJsonValue& value)
+{
+    QStringList list;
+    for (const QJsonValue& v : value.toArray())
+        list << v.toString();
+    return list;
+}
+
+// The completions a line edit offers, in order.
+QStringList completions(QLineEdit* edit)
+{
+    QStringList list;
+    if (!edit->completer())
+        return list;
+    const QAbstractItemModel* model = edit->completer()->model();
+    for (int i = 0; i < model->rowCount(); ++i)
+        list << model->index(i, 0).data().toString();
+    return list;
+}
+
+// The actions of a context menu by their text without mnemonics.
+QHash<QString, QAction*> menuActions(const QMenu* menu)
+{
+    QHash<QString, QAction*> actions;
+    for (QAction* a : menu->actions())
+        actions.insert(a->text().remove(QLatin1Char('&')), a);
+    return actions;
 }
 
 struct DropResult
@@ -300,10 +355,9 @@ private Q_SLOTS:
     {
         const QString sourceKey = m_sourceKeys.first();
         std::unique_ptr<QMenu> menu(repair()->contextMenu(Side::Source, row(sourceKey), nullptr));
-        QHash<QString, QAction*> actions;
-        for (QAction* a : menu->actions())
-            actions.insert(a->text().remove(QLatin1Char('&')), a);
+        const QHash<QString, QAction*> actions = menuActions(menu.get());
         QVERIFY(actions.value(QStringLiteral("Map to..."))->isEnabled());
+        QVERIFY(!actions.value(QStringLiteral("Map from..."))->isEnabled()); // the row has its source key
         QVERIFY(actions.value(QStringLiteral("Drop"))->isEnabled());
         QVERIFY(!actions.value(QStringLiteral("Resize..."))->isEnabled()); // no target tensor on this row yet
         const bool twoD = session()->diff().sourceDict.entries.first().tensor->shape.size() == 2;
@@ -352,7 +406,13 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString rules = dir.filePath(QStringLiteral("rules.json"));
         const QString out = dir.filePath(QStringLiteral("fixed.pt"));
-        QVERIFY(repair()->saveRules(rules));
+        QSignalSpy saved(repair(), &RepairController::rulesSaved);
+        QSignalSpy failed(repair(), &RepairController::rulesFailed);
+        repair()->saveRules(rules);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count() + failed.count(), 1, 20000);
+        QCOMPARE(saved.count(), 1);
+        QCOMPARE(saved.first().first().toString(), rules);
+        QVERIFY(m_window->statusBar()->currentMessage().contains(rules));
         const ProcessResult fix = runStatescope({QStringLiteral("fix"), fixture(kSource), QStringLiteral("--target"),
                                                  fixture(kTarget), QStringLiteral("--rules"), rules,
                                                  QStringLiteral("-o"), out});
@@ -383,11 +443,14 @@ private Q_SLOTS:
         QCOMPARE(QString::fromUtf8(run.out).split(QLatin1Char('\n'), Qt::SkipEmptyParts), m_targetKeys);
 
         // Loading the saved file back is one more undoable step with the same plan.
-        const RepairPlan saved = session()->plan();
+        const RepairPlan savedPlan = session()->plan();
         QVERIFY(waitForDiff([this] { repair()->editPlan(RepairPlan(), QStringLiteral("clear")); }));
-        QVERIFY(repair()->loadRules(rules));
-        QTRY_VERIFY_WITH_TIMEOUT(!session()->isBusy(), 20000);
-        QCOMPARE(session()->plan().rules, saved.rules);
+        QSignalSpy loaded(repair(), &RepairController::rulesLoaded);
+        QVERIFY(waitForDiff([&] { repair()->loadRules(rules); }));
+        QCOMPARE(loaded.count(), 1);
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(session()->plan().rules, savedPlan.rules);
+        QCOMPARE(repair()->undoStack()->count(), 3);
     }
 
     void collidingDropShowsErrorAndUndoClearsIt()
@@ -418,13 +481,114 @@ private Q_SLOTS:
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(R"({"statescope_rules": 1, "rules": [{"op": "explode"}]})");
         f.close();
-        QVERIFY(!repair()->loadRules(path));
+        QSignalSpy loaded(repair(), &RepairController::rulesLoaded);
+        QSignalSpy failed(repair(), &RepairController::rulesFailed);
+        repair()->loadRules(path);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
+        QCOMPARE(loaded.count(), 0);
         QVERIFY(repair()->messageBox());
         const QString text = repair()->messageBox()->text();
         QVERIFY2(!text.isEmpty() && !text.contains(QLatin1Char('\n')), qPrintable(text));
+        QCOMPARE(failed.first().first().toString(), text);
         QVERIFY(session()->plan().rules.isEmpty());
         QCOMPARE(repair()->undoStack()->count(), 0);
         repair()->messageBox()->close();
+
+        // A save where no file can be: the same kind of message, and nothing left behind.
+        QSignalSpy saved(repair(), &RepairController::rulesSaved);
+        const QString nowhere = dir.filePath(QStringLiteral("no-such-dir/rules.json"));
+        repair()->saveRules(nowhere);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 2, 20000);
+        QCOMPARE(saved.count(), 0);
+        QVERIFY(repair()->messageBox());
+        const QString saveText = repair()->messageBox()->text();
+        QVERIFY2(saveText.contains(nowhere) && !saveText.contains(QLatin1Char('\n')), qPrintable(saveText));
+        QVERIFY(!QFile::exists(nowhere));
+        repair()->messageBox()->close();
+    }
+
+    void secondLoadSupersedesFirst()
+    {
+        QTemporaryDir dir;
+        RepairPlan first;
+        first.rules << RepairRule::stripPrefix(QStringLiteral("module."));
+        RepairPlan second;
+        second.rules << RepairRule::map(m_sourceKeys.first(), m_targetKeys.first());
+        const QString firstPath = dir.filePath(QStringLiteral("first.json"));
+        const QString secondPath = dir.filePath(QStringLiteral("second.json"));
+        writeRepairPlan(first, firstPath);
+        writeRepairPlan(second, secondPath);
+
+        // Both requests leave before either result is back: the first one's plan is stale when it arrives.
+        QSignalSpy loaded(repair(), &RepairController::rulesLoaded);
+        QSignalSpy failed(repair(), &RepairController::rulesFailed);
+        QVERIFY(waitForDiff([&] {
+            repair()->loadRules(firstPath);
+            repair()->loadRules(secondPath);
+        }));
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, 20000);
+        QCOMPARE(loaded.first().first().toString(), secondPath);
+        QCOMPARE(failed.count(), 0);
+        QCOMPARE(session()->plan(), second);
+        QCOMPARE(repair()->undoStack()->count(), 1);
+        QCOMPARE(status(m_targetKeys.first()), RowStatus::MappedByRule);
+        QVERIFY(!session()->diff().verdict->loadable); // the strip of the first file never applied
+    }
+
+    void mapFromOnMissingRow()
+    {
+        const QString targetKey = m_targetKeys.first();
+        QCOMPARE(status(targetKey), RowStatus::Missing);
+        std::unique_ptr<QMenu> menu(repair()->contextMenu(Side::Target, row(targetKey), nullptr));
+        QHash<QString, QAction*> actions = menuActions(menu.get());
+        QVERIFY(!actions.value(QStringLiteral("Map to..."))->isEnabled()); // nothing of the source on this row
+        QAction* mapFrom = actions.value(QStringLiteral("Map from..."));
+        QVERIFY(mapFrom && mapFrom->isEnabled());
+
+        // The picker offers torch's unexpected keys first: here every source key, in the file's order.
+        mapFrom->trigger();
+        RuleDialog* dialog = repair()->ruleDialog();
+        QVERIFY(dialog);
+        QCOMPARE(dialog->toEdit()->text(), targetKey);
+        QVERIFY(dialog->fromEdit()->text().isEmpty());
+        QVERIFY(!dialog->problem().isEmpty()); // no source key yet
+        const QJsonObject before = torchLoadReport(fixture(kSource), {});
+        QCOMPARE(completions(dialog->fromEdit()), stringList(before.value(QLatin1String("unexpected"))));
+        QCOMPARE(completions(dialog->fromEdit()), m_sourceKeys);
+        dialog->fromEdit()->setText(completions(dialog->fromEdit()).first());
+        QVERIFY(waitForDiff([&] { dialog->accept(); }));
+        QCOMPARE(session()->plan().rules.size(), 1);
+        QCOMPARE(session()->plan().rules.last(), RepairRule::map(m_sourceKeys.first(), targetKey));
+        QCOMPARE(repair()->undoStack()->count(), 1);
+        QCOMPARE(status(targetKey), RowStatus::MappedByRule);
+        QCOMPARE(m_window->diffModel()->indexOfKey(targetKey).data(DiffTreeModel::SourceKeyRole).toString(),
+                 m_sourceKeys.first());
+
+        // The verdict is what torch says of the source with that key renamed.
+        const QJsonObject after = torchLoadReport(fixture(kSource), {{m_sourceKeys.first(), targetKey}});
+        QVERIFY2(!after.contains(QLatin1String("error")), qPrintable(after.value(QLatin1String("error")).toString()));
+        QCOMPARE(session()->diff().verdict->missing, stringList(after.value(QLatin1String("missing"))));
+        QCOMPARE(session()->diff().verdict->unexpected, stringList(after.value(QLatin1String("unexpected"))));
+        QVERIFY(!session()->diff().verdict->missing.contains(targetKey));
+
+        // The next missing row: the still-unexpected keys come first, then the key already mapped.
+        const QString nextTarget = m_targetKeys.at(1);
+        menu.reset(repair()->contextMenu(Side::Target, row(nextTarget), nullptr));
+        actions = menuActions(menu.get());
+        actions.value(QStringLiteral("Map from..."))->trigger();
+        dialog = repair()->ruleDialog();
+        QVERIFY(dialog);
+        QCOMPARE(completions(dialog->fromEdit()),
+                 stringList(after.value(QLatin1String("unexpected"))) << targetKey);
+        dialog->fromEdit()->setText(m_sourceKeys.at(1));
+        QVERIFY(waitForDiff([&] { dialog->accept(); }));
+        QCOMPARE(session()->plan().rules.last(), RepairRule::map(m_sourceKeys.at(1), nextTarget));
+        QCOMPARE(status(nextTarget), RowStatus::MappedByRule);
+
+        // Undo takes the row back to missing.
+        QVERIFY(waitForDiff([&] { repair()->undoStack()->undo(); }));
+        QCOMPARE(status(nextTarget), RowStatus::Missing);
+        QCOMPARE(session()->diff().verdict->missing, stringList(after.value(QLatin1String("missing"))));
     }
 
     void cleanupTestCase() { m_window.reset(); }
