@@ -5,6 +5,7 @@
 #include "diff/torch_error_text.h"
 #include "error_key_delegate.h"
 #include "export_dialog.h"
+#include "load_report_view.h"
 #include "main_window.h"
 #include "paste_error_dialog.h"
 #include "session/diff_tree_model.h"

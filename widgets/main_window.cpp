@@ -3,6 +3,7 @@
 #include "checkpoint_pane.h"
 #include "file_controller.h"
 #include "inspector_tools.h"
+#include "load_report_view.h"
 #include "repair_controller.h"
 #include "overview_strip.h"
 #include "diff/diff_report.h"
@@ -22,7 +23,6 @@
 #include <QDockWidget>
 #include <QItemSelectionModel>
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QSet>
 #include <QTreeView>
@@ -109,9 +109,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     dock->setObjectName(QStringLiteral("loadReport"));
     auto* reportBox = new QWidget(dock);
     auto* reportLayout = new QVBoxLayout(reportBox);
-    m_report = new QPlainTextEdit(reportBox);
-    m_report->setReadOnly(true);
-    m_report->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_report = new LoadReportView(reportBox);
     m_report->setPlaceholderText(tr("Open a source and a target to see what load_state_dict(strict=True) would say."));
     QString legend;
     for (RowStatus status : {RowStatus::ShapeMismatch, RowStatus::Missing, RowStatus::Unexpected, RowStatus::DtypeDiffers,
@@ -139,7 +137,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
             selectKey(m_diffModel->indexAtDisplayRow(positions[index].first).data(DiffTreeModel::KeyRole).toString());
     });
     connect(m_session, &Session::diffFailed, this, [this](const QString& message) {
-        m_report->setPlainText(message);
+        m_report->setReport(message);
         statusBar()->showMessage(message);
     });
     connect(m_source, &CheckpointPane::fileDropped, this, [this](const QString& p) { openFile(Side::Source, p); });
@@ -295,7 +293,7 @@ void MainWindow::showDiff()
                           int(snapshot.sourceDict.entries.size())};
     const DiffSide target{snapshot.target->path(), formatName(snapshot.target->format()), snapshot.targetDict.path,
                           int(snapshot.targetDict.entries.size())};
-    m_report->setPlainText(diffText(source, target, snapshot.modelName, verdict));
+    m_report->setReport(diffText(source, target, snapshot.modelName, verdict));
     QString message = verdict.loadable ? tr("The source loads into the target with strict=True")
                                        : tr("%n difference(s): load_state_dict(strict=True) would fail", nullptr,
                                             m_diffModel->differencePositions().size());

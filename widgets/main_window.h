@@ -8,11 +8,11 @@ class QApplication;
 class QCheckBox;
 class QItemSelectionModel;
 class QLineEdit;
-class QPlainTextEdit;
 
 namespace statescope {
 
 class CheckpointPane;
+class LoadReportView;
 class OverviewStrip;
 class FileController;
 class DiffFilterModel;
@@ -41,7 +41,7 @@ public:
     OverviewStrip* overview() const { return m_overview; }
     FileController* files() const { return m_files; } // recent, reload, swap, drops, watching, settings
     QItemSelectionModel* selection() const { return m_selection; }
-    QPlainTextEdit* loadReport() const { return m_report; }
+    LoadReportView* loadReport() const { return m_report; }
     DetailsPanel* details() const { return m_details; }   // main_window_details.cpp
     ValueJobs* valueJobs() const { return m_valueJobs; }
     JobProgress* jobProgress() const { return m_jobProgress; }
@@ -72,7 +72,7 @@ private:
     QCheckBox* m_onlyDifferences = nullptr;
     OverviewStrip* m_overview = nullptr;
     QItemSelectionModel* m_selection = nullptr;
-    QPlainTextEdit* m_report = nullptr;
+    LoadReportView* m_report = nullptr;
     FileController* m_files = nullptr;
     DetailsPanel* m_details = nullptr;
     ValueJobs* m_valueJobs = nullptr;

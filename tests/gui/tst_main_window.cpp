@@ -2,6 +2,7 @@
 // shows, a hostile file raises the warning banner, a broken file shows its one-line error.
 
 #include "checkpoint_pane.h"
+#include "load_report_view.h"
 #include "main_window.h"
 #include "overview_strip.h"
 #include "session/checkpoint_tree_model.h"
@@ -10,6 +11,9 @@
 #include "support/fixtures.h"
 
 #include <QCheckBox>
+#include <QClipboard>
+#include <QMimeData>
+#include <QTextBlock>
 #include <QItemSelectionModel>
 #include <QLineEdit>
 #include <QLabel>
@@ -36,6 +40,7 @@ private Q_SLOTS:
     void hostileFileShowsBanner();
     void brokenFileShowsError();
     void diffShowsVerdictAndNavigates();
+    void loadReportShowsKeysByLineAndCopiesTorchText();
 
 private:
     QTemporaryDir m_settings;
@@ -106,6 +111,61 @@ void TestMainWindow::brokenFileShowsError()
 
 // Both sides open: the worker computes torch's verdict, the load report shows torch's exact text, and
 // Alt+Down / Alt+Up move one shared selection through the differences on both sides.
+// torch's Missing/Unexpected lines name every key on one line; the report shows one key per line (cheap to
+// lay out and paint) and every copy still gives torch's exact words.
+void TestMainWindow::loadReportShowsKeysByLineAndCopiesTorchText()
+{
+    QFile cases(fixture(QStringLiteral("diff_pairs.expected.json")));
+    QVERIFY(cases.open(QIODevice::ReadOnly));
+    QJsonObject mixed;
+    for (const auto& c : QJsonDocument::fromJson(cases.readAll()).object().value(QLatin1String("cases")).toArray()) {
+        if (c.toObject().value(QLatin1String("name")).toString() == QLatin1String("mixed"))
+            mixed = c.toObject();
+    }
+    QVERIFY(!mixed.isEmpty());
+    const int missing = mixed.value(QLatin1String("missing")).toArray().size();
+    QVERIFY(missing > 2);
+
+    MainWindow window;
+    window.show();
+    QSignalSpy ready(window.session(), &Session::diffReady);
+    window.openFile(Side::Source, fixture(mixed.value(QLatin1String("source")).toString()));
+    window.openFile(Side::Target, fixture(mixed.value(QLatin1String("target")).toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
+    const QString torchError = mixed.value(QLatin1String("torch_error")).toString()
+                                   .replace(mixed.value(QLatin1String("model_name")).toString() + QLatin1Char(':'),
+                                            QStringLiteral("Model:"));
+    LoadReportView* report = window.loadReport();
+    QVERIFY2(report->text().contains(torchError), qPrintable(report->text()));
+
+    // Shown: the Missing line holds only its first key; each further key is a line of its own.
+    QString missingLine;
+    int keyLines = 0;
+    for (QTextBlock b = report->document()->begin(); b.isValid(); b = b.next()) {
+        if (b.text().contains(QLatin1String("Missing key(s) in state_dict: ")))
+            missingLine = b.text();
+        if (b.text().startsWith(QLatin1String("\t\t\"")))
+            ++keyLines;
+    }
+    QCOMPARE(missingLine.count(QLatin1Char('"')), 2);
+    QVERIFY(keyLines >= missing - 1);
+
+    // Select all + copy: the report exactly, torch's text inside it unchanged.
+    report->selectAll();
+    report->copy();
+    QCOMPARE(QGuiApplication::clipboard()->text(), report->text());
+    // A part (from "Missing" to the end of the shown document): the same part of the exact text.
+    QTextCursor cursor(report->document());
+    cursor.setPosition(report->document()->find(QStringLiteral("Missing key(s)")).selectionStart());
+    cursor.movePosition(QTextCursor::End, QTextCursor::KeepAnchor);
+    report->setTextCursor(cursor);
+    report->copy();
+    const QString copied = QGuiApplication::clipboard()->text();
+    QVERIFY(copied.startsWith(QLatin1String("Missing key(s)")));
+    QVERIFY2(report->text().endsWith(copied), qPrintable(copied));
+    QVERIFY(torchError.contains(copied.section(QLatin1Char('\n'), 0, 0)));
+}
+
 void TestMainWindow::diffShowsVerdictAndNavigates()
 {
     QFile cases(fixture(QStringLiteral("diff_pairs.expected.json")));
@@ -132,7 +192,7 @@ void TestMainWindow::diffShowsVerdictAndNavigates()
     const QString torchError = changedHead.value(QLatin1String("torch_error")).toString()
                                    .replace(changedHead.value(QLatin1String("model_name")).toString() + QLatin1Char(':'),
                                             QStringLiteral("Model:"));
-    QVERIFY2(window.loadReport()->toPlainText().contains(torchError), qPrintable(window.loadReport()->toPlainText()));
+    QVERIFY2(window.loadReport()->text().contains(torchError), qPrintable(window.loadReport()->text()));
 
     // Both panes show the same model and share one selection.
     QCOMPARE(window.pane(Side::Source)->view()->model(), window.filterModel());
