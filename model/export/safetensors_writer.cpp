@@ -1,6 +1,7 @@
 #include "safetensors_writer.h"
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/pyobject_type_name.h"
 #include "export/atomic_output.h"
 #include "export/output_plan.h"
 #include "formats/format_error.h"
@@ -16,27 +17,6 @@
 
 namespace statescope {
 
-namespace {
-
-// What a user would call a non-tensor value in a message.
-QString valueKindName(const PyObject* value)
-{
-    switch (value->kind()) {
-    case PyKind::None: return QStringLiteral("None");
-    case PyKind::Bool: return QStringLiteral("bool");
-    case PyKind::Int: return QStringLiteral("int");
-    case PyKind::Float: return QStringLiteral("float");
-    case PyKind::String: return QStringLiteral("str");
-    case PyKind::Bytes: return QStringLiteral("bytes");
-    case PyKind::List: return QStringLiteral("list");
-    case PyKind::Tuple: return QStringLiteral("tuple");
-    case PyKind::Dict: return QStringLiteral("dict");
-    default: return QStringLiteral("Python object");
-    }
-}
-
-} // namespace
-
 ExportReport writeSafeTensors(const Checkpoint& source, const OutputPlan& plan, const QString& out,
                               const ExportProgress& progress, const std::atomic<bool>* cancel)
 {
@@ -44,8 +24,10 @@ ExportReport writeSafeTensors(const Checkpoint& source, const OutputPlan& plan, 
     report.path = out;
     if (!plan.extraStates().isEmpty()) {
         const RepairedExtraState& x = plan.extraStates().first();
-        throw FormatError(source.path() + QLatin1String(": ") + x.key + QLatin1String(" is a ") + valueKindName(x.value) +
-                          QLatin1String(", not a tensor, and safetensors stores only tensors; export to torch format or drop it with a rule"));
+        throw FormatError(source.path() + QLatin1String(": ") + x.key + QLatin1String(" is a ") +
+                          pyObjectTypeName(x.value, PyTypeNameStyle::Message) +
+                          QLatin1String(", not a tensor, and safetensors stores only tensors; export to torch format "
+                                        "or drop it with a rule"));
     }
     const QVector<const PyTensor*>& tensors = plan.tensors();
     QVector<QByteArray> keys;

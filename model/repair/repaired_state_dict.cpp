@@ -48,20 +48,19 @@ std::shared_ptr<const RepairedStateDict> identityRepair(const StateDict& source)
     repaired->view.path = source.path;
     repaired->view.object = source.object;
     repaired->view.metadata = source.metadata;
-    int extra = 0;
-    for (const StateDictEntry& e : source.entries) {
-        for (; extra < source.extraStates.size() && source.extraStates[extra].position <= repaired->entries.size(); ++extra)
-            repaired->appendExtraState(source.extraStates[extra].key, source.extraStates[extra].key, source.extraStates[extra].value);
+    forEachKey(source, [&repaired](const QString& key, const PyTensor* tensor, const PyObject* extraValue) {
+        if (!tensor) {
+            repaired->appendExtraState(key, key, extraValue);
+            return;
+        }
         RepairedEntry entry;
-        entry.key = e.key;
-        entry.sourceKey = e.key;
-        entry.recipe.tensor = e.tensor;
-        entry.recipe.dtype = e.tensor->dtype;
-        entry.recipe.shape = e.tensor->shape;
+        entry.key = key;
+        entry.sourceKey = key;
+        entry.recipe.tensor = tensor;
+        entry.recipe.dtype = tensor->dtype;
+        entry.recipe.shape = tensor->shape;
         repaired->append(std::move(entry));
-    }
-    for (; extra < source.extraStates.size(); ++extra)
-        repaired->appendExtraState(source.extraStates[extra].key, source.extraStates[extra].key, source.extraStates[extra].value);
+    });
     return repaired;
 }
 

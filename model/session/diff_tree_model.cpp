@@ -1,6 +1,7 @@
 #include "diff_tree_model.h"
 
 #include "checkpoint/inspect_report.h"
+#include "checkpoint/pyobject_type_name.h"
 
 #include <QSet>
 
@@ -139,31 +140,6 @@ private:
         }
     }
 };
-
-namespace {
-
-// What the dtype column says for an `_extra_state` value: its Python type, as torch would print type(value).
-QString objectTypeName(const PyObject* o)
-{
-    switch (o->kind()) {
-    case PyKind::None: return QStringLiteral("NoneType");
-    case PyKind::Bool: return QStringLiteral("bool");
-    case PyKind::Int: return QStringLiteral("int");
-    case PyKind::Float: return QStringLiteral("float");
-    case PyKind::Complex: return QStringLiteral("complex");
-    case PyKind::String: return QStringLiteral("str");
-    case PyKind::Bytes: return QStringLiteral("bytes");
-    case PyKind::ByteArray: return QStringLiteral("bytearray");
-    case PyKind::List: return QStringLiteral("list");
-    case PyKind::Tuple: return QStringLiteral("tuple");
-    case PyKind::Set: return QStringLiteral("set");
-    case PyKind::FrozenSet: return QStringLiteral("frozenset");
-    case PyKind::Dict: return QStringLiteral("dict");
-    default: return QStringLiteral("object");
-    }
-}
-
-} // namespace
 
 std::shared_ptr<DiffTree> buildDiffTree(const DiffSnapshot& snapshot)
 {
@@ -359,7 +335,11 @@ QVariant DiffTreeModel::data(const QModelIndex& index, int role) const
     switch (index.column()) {
     case Name: return node->name;
     case SourceDType:
-    case TargetDType: return tensor ? dtypeName(tensor->dtype) : object ? objectTypeName(object) : QString();
+    case TargetDType:
+        // An `_extra_state` value shows its Python type, as torch would print type(value).
+        if (tensor)
+            return dtypeName(tensor->dtype);
+        return object ? pyObjectTypeName(object, PyTypeNameStyle::TorchType) : QString();
     case SourceShape:
     case TargetShape: return tensor ? shapeText(tensor->shape) : QString();
     case SourceParameters:

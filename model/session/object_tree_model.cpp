@@ -2,6 +2,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/object_json.h"
+#include "checkpoint/pyobject_type_name.h"
 
 #include <QLocale>
 
@@ -175,29 +176,7 @@ QString countText(qint64 n, const char* one, const char* many)
 
 QString typeText(const PyObject* o)
 {
-    switch (o->kind()) {
-    case PyKind::None: return QStringLiteral("None");
-    case PyKind::Bool: return QStringLiteral("bool");
-    case PyKind::Int: return QStringLiteral("int");
-    case PyKind::Float: return QStringLiteral("float");
-    case PyKind::Complex: return QStringLiteral("complex");
-    case PyKind::String: return QStringLiteral("str");
-    case PyKind::Bytes: return QStringLiteral("bytes");
-    case PyKind::ByteArray: return QStringLiteral("bytearray");
-    case PyKind::List: return QStringLiteral("list");
-    case PyKind::Tuple: return QStringLiteral("tuple");
-    case PyKind::Set: return QStringLiteral("set");
-    case PyKind::FrozenSet: return QStringLiteral("frozenset");
-    case PyKind::Dict: {
-        const QString cls = o->as<PyDict>()->className;
-        return cls.isEmpty() ? QStringLiteral("dict") : cls;
-    }
-    case PyKind::Global: return QStringLiteral("global");
-    case PyKind::Object: return o->as<PyOpaque>()->className();
-    case PyKind::Storage: return QStringLiteral("storage");
-    case PyKind::Tensor: return o->as<PyTensor>()->isParameter ? QStringLiteral("Parameter") : QStringLiteral("tensor");
-    }
-    return {};
+    return pyObjectTypeName(o, PyTypeNameStyle::Label);
 }
 
 // The one line a row shows for its object.

@@ -3,6 +3,7 @@
 
 #include "torch_engine_plugin.h"
 #include "torch_export.h"
+#include "torch_message.h"
 #include "torch_values.h"
 
 #include <QFile>
@@ -14,17 +15,6 @@ namespace {
 QString fromStd(const std::string& text)
 {
     return QString::fromStdString(text);
-}
-
-// LibTorch messages span several lines (the error, then the offending source or record); the user gets them
-// as one line, cut where it stops being useful.
-QString oneLine(const char* what)
-{
-    constexpr int kMaxLength = 300;
-    QString text = QString::fromUtf8(what).simplified();
-    if (text.size() > kMaxLength)
-        text = text.left(kMaxLength) + QStringLiteral("...");
-    return text;
 }
 
 QString typeName(const torch::jit::Module& module, bool qualified)

@@ -1,7 +1,9 @@
 // LibTorch first: Qt's `slots`/`signals` macros would break its headers (the target also sets QT_NO_KEYWORDS).
 #include <ATen/ATen.h>
 
+#include "torch_dtype.h"
 #include "torch_export.h"
+#include "torch_message.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,34 +13,6 @@ namespace statescope::torchexport {
 
 namespace {
 
-QString oneLine(const char* what)
-{
-    constexpr int kMaxLength = 300;
-    QString text = QString::fromUtf8(what).simplified();
-    if (text.size() > kMaxLength)
-        text = text.left(kMaxLength) + QStringLiteral("...");
-    return text;
-}
-
-std::optional<at::ScalarType> scalarTypeOf(DType type)
-{
-    switch (type) {
-    case DType::Float64: return at::kDouble;
-    case DType::Float32: return at::kFloat;
-    case DType::Float16: return at::kHalf;
-    case DType::BFloat16: return at::kBFloat16;
-    case DType::Int64: return at::kLong;
-    case DType::Int32: return at::kInt;
-    case DType::Int16: return at::kShort;
-    case DType::Int8: return at::kChar;
-    case DType::UInt8: return at::kByte;
-    case DType::Bool: return at::kBool;
-    case DType::Complex64: return at::kComplexFloat;
-    case DType::Complex128: return at::kComplexDouble;
-    default: return std::nullopt; // quantized and 2.x-only types: no arithmetic here
-    }
-}
-
 std::vector<int64_t> toStd(const QVector<qint64>& v)
 {
     return std::vector<int64_t>(v.begin(), v.end());
@@ -46,7 +20,7 @@ std::vector<int64_t> toStd(const QVector<qint64>& v)
 
 at::ScalarType requireType(DType type)
 {
-    const auto scalar = scalarTypeOf(type);
+    const auto scalar = scalarTypeOf(type, QuantizedAs::Unsupported);
     TORCH_CHECK(scalar.has_value(), "this dtype (quantized, or new in torch 2.x) cannot be transformed");
     return *scalar;
 }

@@ -2,6 +2,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include "torch_dtype.h"
 #include "torch_values.h"
 
 #include <sys/mman.h>
@@ -21,33 +22,6 @@ namespace {
 // torch operations per step cost compute, not memory traffic. Chunks (options.chunkBytes) are the unit of
 // reading, progress, cancellation and page release; blocks subdivide them.
 constexpr qint64 kBlockElements = 64 * 1024;
-
-std::optional<at::ScalarType> scalarTypeOf(DType type)
-{
-    switch (type) {
-    case DType::Float64: return at::kDouble;
-    case DType::Float32: return at::kFloat;
-    case DType::Float16: return at::kHalf;
-    case DType::BFloat16: return at::kBFloat16;
-    case DType::Int64: return at::kLong;
-    case DType::Int32: return at::kInt;
-    case DType::Int16: return at::kShort;
-    case DType::Int8: return at::kChar;
-    case DType::UInt8: return at::kByte;
-    case DType::Bool: return at::kBool;
-    case DType::Complex64: return at::kComplexFloat;
-    case DType::Complex128: return at::kComplexDouble;
-    // Quantized tensors are read as their stored integers (int_repr); the scales and zero points are the
-    // host's business (value_diff compares them), so `equal` keeps torch.equal's meaning for them.
-    case DType::QInt8: return at::kChar;
-    case DType::QUInt8: return at::kByte;
-    case DType::QInt32: return at::kInt;
-    // Two or four values per byte: compared as the packed bytes.
-    case DType::QUInt4x2:
-    case DType::QUInt2x4: return at::kByte;
-    default: return std::nullopt; // uint16/32/64, float8, complex32: LibTorch 1.13 has no arithmetic for them
-    }
-}
 
 // LibTorch's intra-op pool would multiply with the host's threads (one per core, across tensors), so every
 // thread that calls us runs its operations alone. Once per thread: OpenMP keeps the setting per thread.
@@ -228,7 +202,7 @@ EngineStatus guarded(QString* error, F&& body)
 
 std::optional<at::ScalarType> requireType(const TensorView& view, QString* error)
 {
-    const auto type = scalarTypeOf(view.dtype);
+    const auto type = scalarTypeOf(view.dtype, QuantizedAs::StoredIntegers);
     if (!type)
         *error = QStringLiteral("values of ") + dtypeName(view.dtype) + QStringLiteral(" tensors cannot be computed");
     return type;
