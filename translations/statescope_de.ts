@@ -558,6 +558,18 @@ relative L2-Änderung %2</translation>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
+    <message>
+        <source>Checking the changed plan against the target...</source>
+        <translation>Der geänderte Plan wird gegen das Ziel geprüft …</translation>
+    </message>
+    <message>
+        <source>The changed plan does not apply (%1); the export writes the last plan that did.</source>
+        <translation>Der geänderte Plan ist nicht anwendbar (%1); der Export schreibt den letzten Plan, der es war.</translation>
+    </message>
+    <message>
+        <source>The plan changed: export once its verdict is shown.</source>
+        <translation>Der Plan hat sich geändert: exportieren, sobald sein Ergebnis angezeigt wird.</translation>
+    </message>
 </context>
 <context>
     <name>statescope::FileController</name>
@@ -607,6 +619,14 @@ relative L2-Änderung %2</translation>
     <message>
         <source>%1 changed on disk.</source>
         <translation>%1 wurde auf dem Datenträger geändert.</translation>
+    </message>
+    <message>
+        <source>&lt;root&gt;</source>
+        <translation>&lt;Wurzel&gt;</translation>
+    </message>
+    <message>
+        <source>%1 no longer holds the state dict %2: comparing %3 instead</source>
+        <translation>%1 enthält das State Dict %2 nicht mehr: stattdessen wird %3 verglichen</translation>
     </message>
 </context>
 <context>
@@ -1292,6 +1312,10 @@ relative L2-Änderung %2</translation>
     <message>
         <source>fix_state_dict(state_dict, target_state_dict=None) is on the clipboard</source>
         <translation>fix_state_dict(state_dict, target_state_dict=None) wurde in die Zwischenablage kopiert</translation>
+    </message>
+    <message>
+        <source>Map &amp;from...</source>
+        <translation>Abbilden &amp;von …</translation>
     </message>
 </context>
 <context>

@@ -554,6 +554,18 @@ relative L2 change %2</source>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
+    <message>
+        <source>Checking the changed plan against the target...</source>
+        <translation>正在用目标检查更改后的计划…</translation>
+    </message>
+    <message>
+        <source>The changed plan does not apply (%1); the export writes the last plan that did.</source>
+        <translation>更改后的计划无法应用（%1）；导出将写入上一个可应用的计划。</translation>
+    </message>
+    <message>
+        <source>The plan changed: export once its verdict is shown.</source>
+        <translation>计划已更改：请在显示其结论后再导出。</translation>
+    </message>
 </context>
 <context>
     <name>statescope::FileController</name>
@@ -602,6 +614,14 @@ relative L2 change %2</source>
     <message>
         <source>%1 changed on disk.</source>
         <translation>%1 已在磁盘上更改。</translation>
+    </message>
+    <message>
+        <source>&lt;root&gt;</source>
+        <translation>&lt;根&gt;</translation>
+    </message>
+    <message>
+        <source>%1 no longer holds the state dict %2: comparing %3 instead</source>
+        <translation>%1 不再包含 state dict %2：改为比较 %3</translation>
     </message>
 </context>
 <context>
@@ -1281,6 +1301,10 @@ relative L2 change %2</source>
     <message>
         <source>fix_state_dict(state_dict, target_state_dict=None) is on the clipboard</source>
         <translation>fix_state_dict(state_dict, target_state_dict=None) 已复制到剪贴板</translation>
+    </message>
+    <message>
+        <source>Map &amp;from...</source>
+        <translation>从…映射(&amp;F)</translation>
     </message>
 </context>
 <context>

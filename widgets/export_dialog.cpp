@@ -19,6 +19,8 @@
 #include <QRadioButton>
 #include <QVBoxLayout>
 
+#include <utility>
+
 namespace statescope {
 
 namespace {
@@ -135,6 +137,11 @@ ExportDialog::ExportDialog(Session* session, QWidget* parent) : QDialog(parent),
             [this](const QString& message) { setState(State::Failed, tr("Export failed: %1").arg(message)); });
     connect(m_job, &ExportJob::cancelled, this,
             [this] { setState(State::Cancelled, tr("Export cancelled; nothing was written.")); });
+    connect(session, &Session::diffReady, this, [this] { followSession(FollowReason::DiffReady); });
+    connect(session, &Session::diffFailed, this,
+            [this](const QString& message) { followSession(FollowReason::DiffFailed, message); });
+    // Queued: the session emits planChanged before it starts the plan's diff, and we ask whether one runs.
+    connect(session, &Session::planChanged, this, [this] { followSession(FollowReason::PlanChanged); }, Qt::QueuedConnection);
     resize(620, 420);
 }
 
@@ -152,25 +159,49 @@ void ExportDialog::prepare()
 {
     if (m_state == State::Running)
         return;
-    const DiffSnapshot& snapshot = m_session->diff();
     m_path->setText(defaultOutputPath());
+    m_waiting = m_session->isDiffPending() && m_session->diff().plan != m_session->plan();
+    m_outdated = false;
+    showPlan();
+    m_progress->hide();
+    m_result->clear();
+    m_torchText->hide();
+    m_state = State::Ready;
+}
+
+// Follows the session while the dialog is open (a rule edited, an undo, a file reloaded): the summary and
+// verdict are those of the diff an export would write. A running export keeps its snapshot and the lines
+// that describe it; they catch up when it ends, and its result line stays.
+void ExportDialog::followSession(FollowReason reason, const QString& failure)
+{
+    if (reason == FollowReason::PlanChanged && !m_session->isDiffPending())
+        return; // no diff comes for it (a side is not open): nothing an export would write has changed
+    m_waiting = reason == FollowReason::PlanChanged;
+    m_failedPlan = failure;
+    if (m_state == State::Running) {
+        m_outdated = true;
+        return;
+    }
+    showPlan();
+}
+
+void ExportDialog::showPlan()
+{
+    const DiffSnapshot& snapshot = m_session->diff();
     const bool containerless = isContainerless(snapshot);
     m_container->setEnabled(!containerless && options().format == ExportOptions::Format::Torch);
     if (containerless)
         m_stateDictOnly->setChecked(true);
-
-    QString plan;
-    if (snapshot.plan.rules.isEmpty()) {
-        plan = tr("No repair rules: the state dict is written as the source has it.");
-    } else {
-        QStringList rules;
-        for (const RepairRule& rule : snapshot.plan.rules)
-            rules << ruleText(rule);
-        plan = tr("Plan: %1.").arg(rules.join(QLatin1String("; ")));
-        plan += QLatin1Char(' ') + (snapshot.plan.isLossless()
-                                        ? tr("Lossless: every value is copied bit for bit.")
-                                        : tr("Not lossless: casts, transposes or resizes change values."));
+    if (m_waiting) {
+        // The plan changed and its diff is on the way: say what it is, export once its verdict is known.
+        m_plan->setText(planText(m_session->plan()));
+        m_warning->setText(tr("Checking the changed plan against the target..."));
+        m_warning->show();
+        m_export->setEnabled(false);
+        return;
     }
+
+    QString plan = planText(snapshot.plan);
     const QString dict = snapshot.originalSourceDict.path.isEmpty() ? tr("<root>") : snapshot.originalSourceDict.path;
     if (snapshot.repaired) {
         plan += QLatin1Char(' ') + tr("%n tensor(s) from %1.", nullptr, int(snapshot.repaired->entries.size())).arg(dict);
@@ -178,10 +209,13 @@ void ExportDialog::prepare()
     m_plan->setText(plan);
 
     QString warning;
+    if (!m_failedPlan.isEmpty())
+        warning = tr("The changed plan does not apply (%1); the export writes the last plan that did.").arg(m_failedPlan);
     if (!snapshot.verdict)
         warning = tr("Open a source and a target first.");
     else if (!snapshot.verdict->loadable)
-        warning = tr("Not loadable yet: after the plan, %1.load_state_dict(strict=True) would still fail "
+        warning = (warning.isEmpty() ? QString() : warning + QLatin1Char(' ')) +
+                  tr("Not loadable yet: after the plan, %1.load_state_dict(strict=True) would still fail "
                      "(%2 missing, %3 unexpected, %4 size mismatch). The written file will fail the same way.")
                       .arg(snapshot.modelName)
                       .arg(snapshot.verdict->missing.size())
@@ -189,11 +223,19 @@ void ExportDialog::prepare()
                       .arg(snapshot.verdict->sizeMismatch.size());
     m_warning->setText(warning);
     m_warning->setVisible(!warning.isEmpty());
-    m_export->setEnabled(bool(snapshot.verdict));
-    m_progress->hide();
-    m_result->clear();
-    m_torchText->hide();
-    m_state = State::Ready;
+    m_export->setEnabled(bool(snapshot.verdict) && m_state != State::Running);
+}
+
+QString ExportDialog::planText(const RepairPlan& plan) const
+{
+    if (plan.rules.isEmpty())
+        return tr("No repair rules: the state dict is written as the source has it.");
+    QStringList rules;
+    for (const RepairRule& rule : plan.rules)
+        rules << ruleText(rule);
+    return tr("Plan: %1.").arg(rules.join(QLatin1String("; "))) + QLatin1Char(' ') +
+           (plan.isLossless() ? tr("Lossless: every value is copied bit for bit.")
+                              : tr("Not lossless: casts, transposes or resizes change values."));
 }
 
 void ExportDialog::setOutputPath(const QString& path)
@@ -254,6 +296,10 @@ bool ExportDialog::startExport()
     const DiffSnapshot& snapshot = m_session->diff();
     if (!snapshot.verdict) {
         setState(State::Failed, tr("Open a source and a target first."));
+        return false;
+    }
+    if (m_waiting) {
+        setState(State::Failed, tr("The plan changed: export once its verdict is shown."));
         return false;
     }
     const QString out = outputPath();
@@ -327,6 +373,8 @@ void ExportDialog::setState(State state, const QString& message)
     if (state != State::Succeeded)
         m_torchText->hide();
     m_result->setText(message);
+    if (state != State::Running && std::exchange(m_outdated, false))
+        showPlan(); // the session moved on while the export ran
     if (state != State::Running)
         Q_EMIT exportEnded(state);
 }

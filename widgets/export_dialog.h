@@ -30,7 +30,9 @@ public:
 
     ExportDialog(Session* session, QWidget* parent = nullptr);
 
-    // Fills the dialog from the session's current diff (default output path, plan summary, verdict).
+    // Fills the dialog from the session's current diff (default output path, plan summary, verdict). While
+    // open it follows the session: a new diff (the plan edited, undone, a file reloaded) refreshes the
+    // summary and verdict, and Export writes the newest diff; a running export and its result stay as they are.
     void prepare();
     QString defaultOutputPath() const;
 
@@ -58,6 +60,10 @@ protected:
     void reject() override;
 
 private:
+    enum class FollowReason { DiffReady, DiffFailed, PlanChanged };
+    void followSession(FollowReason reason, const QString& failure = {});
+    void showPlan(); // the summary and verdict lines from the session's diff
+    QString planText(const RepairPlan& plan) const;
     void browse();
     void formatChanged();
     void setState(State state, const QString& message);
@@ -67,6 +73,9 @@ private:
     ExportJob* m_job = nullptr;
     State m_state = State::Ready;
     ExportOutcome m_outcome;
+    bool m_waiting = false;  // the plan changed and its diff has not come yet
+    bool m_outdated = false; // the session moved on while an export ran: refresh the lines when it ends
+    QString m_failedPlan;    // why the latest plan did not apply, while it is the latest change
     QLineEdit* m_path = nullptr;
     QComboBox* m_format = nullptr;
     QRadioButton* m_container = nullptr;

@@ -24,6 +24,8 @@
 #include <QTreeView>
 #include <QVBoxLayout>
 
+#include <memory>
+
 namespace statescope {
 
 namespace {
@@ -73,6 +75,21 @@ FileController::FileController(MainWindow* window, QMenu* fileMenu) : QObject(wi
             else
                 m_window->pane(side)->showMessage(tr("Drop a checkpoint here or use File > Open."));
         }
+    });
+    // After a reload or swap the panes show the session's choice, not their first state dict.
+    connect(m_session, &Session::stateDictSelected, this,
+            [this](Side side, int index) { m_window->pane(side)->chooseStateDict(index); });
+    // Said again once the diff is shown: the window's verdict line would otherwise replace it at once.
+    auto lostNotice = std::make_shared<QString>();
+    connect(m_session, &Session::stateDictLost, this, [this, lostNotice](Side side, const QString& path, const QString& fallback) {
+        const auto shown = [this](const QString& p) { return p.isEmpty() ? tr("<root>") : p; };
+        *lostNotice = tr("%1 no longer holds the state dict %2: comparing %3 instead")
+                          .arg(QFileInfo(m_session->path(side)).fileName(), shown(path), shown(fallback));
+        m_window->statusBar()->showMessage(*lostNotice);
+    });
+    connect(m_session, &Session::diffReady, this, [this, lostNotice] {
+        if (!lostNotice->isEmpty())
+            m_window->statusBar()->showMessage(std::exchange(*lostNotice, QString()));
     });
     connect(m_watcher, &FileWatcher::changed, this, &FileController::onFileChanged);
     connect(m_recent, &RecentFiles::pairChosen, this,

@@ -193,8 +193,10 @@ void InspectorTools::openExportDialog()
     ExportDialog* dialog = exportDialog();
     if (dialog->state() != ExportDialog::State::Running)
         dialog->prepare();
-    dialog->open();
+    // Not modal: the user may edit rules, undo or look at other keys while it is open; it follows the plan.
+    dialog->show();
     dialog->raise();
+    dialog->activateWindow();
 }
 
 void InspectorTools::pasteError()

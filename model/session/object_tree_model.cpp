@@ -272,6 +272,7 @@ void ObjectTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint
     m_checkpoint = std::move(checkpoint);
     m_candidates = candidates;
     m_root = std::make_unique<ObjectNode>();
+    m_metadata.reset();
     m_root->object = m_checkpoint ? m_checkpoint->pickleRoot() : nullptr;
     m_root->built = !m_root->object;
     // A file that is nothing but a state dict still shows one row for it (the browser is never blank).
@@ -288,7 +289,29 @@ void ObjectTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint
             m_root->built = true;
         }
     }
+    addTextMetadata();
     endResetModel();
+}
+
+// safetensors' header has a string -> string "__metadata__" beside the tensors (format, the training
+// framework's notes); it is not part of the synthesised object tree, so it is shown as one more read-only
+// dict row of our own objects, which then look and behave like every other dict of strings.
+void ObjectTreeModel::addTextMetadata()
+{
+    if (!m_checkpoint || m_checkpoint->textMetadata().isEmpty())
+        return;
+    build(m_root.get()); // the file's own rows first (a safetensors file without tensors has none)
+    m_metadata = std::make_unique<PyArena>();
+    auto* dict = m_metadata->make<PyDict>();
+    const QMap<QString, QString>& metadata = m_checkpoint->textMetadata();
+    for (auto it = metadata.cbegin(); it != metadata.cend(); ++it)
+        dict->items.push_back({m_metadata->make<PyString>(it.key()), m_metadata->make<PyString>(it.value())});
+    auto node = std::make_unique<ObjectNode>();
+    node->parent = m_root.get();
+    node->row = int(m_root->children.size());
+    node->name = node->path = QStringLiteral("__metadata__");
+    node->object = dict;
+    m_root->children.push_back(std::move(node));
 }
 
 void ObjectTreeModel::clear()

@@ -11,11 +11,13 @@
 namespace statescope {
 
 class Checkpoint;
+class PyArena;
 struct ObjectNode;
 
 // The non-tensor content of a checkpoint as a tree (the container browser): epoch, step, optimizer state,
 // hyper-parameters, opaque objects as class + fields. Tensors are one-line summaries and whole state dicts
-// one collapsed row ("state dict: 42 tensors"), since the module trees show those.
+// one collapsed row ("state dict: 42 tensors"), since the module trees show those. A safetensors file's
+// text metadata is one more "__metadata__" row of key -> string rows.
 //
 // The object tree of an untrusted pickle can be huge or shared exponentially ("billion laughs"), so rows are
 // made lazily, one level when a row is first asked for its children, at most maxChildren() per level (the
@@ -55,10 +57,12 @@ public:
 private:
     ObjectNode* nodeAt(const QModelIndex& index) const;
     void build(ObjectNode* node) const; // makes the node's children once
+    void addTextMetadata();
 
     std::shared_ptr<const Checkpoint> m_checkpoint;
     QVector<StateDict> m_candidates;
     std::unique_ptr<ObjectNode> m_root;
+    std::unique_ptr<PyArena> m_metadata; // the objects of the "__metadata__" row
     static inline int s_maxChildren = 1000;
 };
 

@@ -2,6 +2,8 @@
 
 #include <QMetaObject>
 
+#include <utility>
+
 namespace statescope {
 
 Session::Session(QObject* parent) : QObject(parent)
@@ -27,10 +29,16 @@ Session::~Session()
 
 void Session::open(Side side, const QString& path)
 {
+    openFile(side, path, std::nullopt);
+}
+
+void Session::openFile(Side side, const QString& path, const std::optional<QString>& keepDict)
+{
     const int index = static_cast<int>(side);
     const bool wasBusy = isBusy();
     const quint64 job = m_nextJob++;
     m_pending[index] = job;
+    m_keepDict[index] = keepDict;
     QMetaObject::invokeMethod(m_worker, [worker = m_worker, index, job, path] { worker->open(index, job, path); },
                               Qt::QueuedConnection);
     if (!wasBusy)
@@ -46,12 +54,23 @@ void Session::onOpened(int side, quint64 job, const OpenedCheckpoint& result)
     m_pending[side] = 0;
     m_opened[side] = result;
     m_paths[side] = result.checkpoint->path();
-    m_selected[side] = 0;
-    for (int i = 0; side == 0 && !m_plan.sourceDict.isNull() && i < result.candidates.size(); ++i) {
-        if (result.candidates[i].path == m_plan.sourceDict)
-            m_selected[side] = i; // a reopened source keeps the state dict the plan is about
+    m_selected[side] = defaultStateDict(side, result.candidates);
+    // A reload keeps the chosen state dict by its path in the container: an index would pick another dict
+    // when the training run added or reordered entries.
+    const std::optional<QString> keep = std::exchange(m_keepDict[side], std::nullopt);
+    bool kept = !keep;
+    for (int i = 0; keep && i < result.candidates.size(); ++i) {
+        if (result.candidates[i].path == *keep) {
+            m_selected[side] = i;
+            kept = true;
+        }
     }
     Q_EMIT checkpointOpened(static_cast<Side>(side));
+    if (!result.candidates.isEmpty()) {
+        Q_EMIT stateDictSelected(static_cast<Side>(side), m_selected[side]);
+        if (!kept)
+            Q_EMIT stateDictLost(static_cast<Side>(side), *keep, result.candidates[m_selected[side]].path);
+    }
     startDiff();
     if (!isBusy())
         Q_EMIT busyChanged(false);
@@ -69,11 +88,27 @@ void Session::onFailed(int side, quint64 job, const QString& message)
         Q_EMIT busyChanged(false);
 }
 
+// The first candidate, or for the source the one the plan is about (a rules file names its source_dict).
+int Session::defaultStateDict(int side, const QVector<StateDict>& candidates) const
+{
+    for (int i = 0; side == 0 && !m_plan.sourceDict.isNull() && i < candidates.size(); ++i) {
+        if (candidates[i].path == m_plan.sourceDict)
+            return i;
+    }
+    return 0;
+}
+
 void Session::reload(Side side)
 {
-    const QString path = m_paths[static_cast<int>(side)];
-    if (!path.isEmpty())
-        open(side, path);
+    const int index = static_cast<int>(side);
+    const QString path = m_paths[index];
+    if (path.isEmpty())
+        return;
+    const QVector<StateDict>& candidates = m_opened[index].candidates;
+    std::optional<QString> keep = m_keepDict[index]; // a reload still under way has not changed the choice
+    if (m_selected[index] >= 0 && m_selected[index] < candidates.size())
+        keep = candidates[m_selected[index]].path;
+    openFile(side, path, keep);
 }
 
 void Session::swapSides()
@@ -82,7 +117,12 @@ void Session::swapSides()
     std::swap(m_paths[0], m_paths[1]);
     std::swap(m_selected[0], m_selected[1]);
     std::swap(m_pending[0], m_pending[1]);
+    std::swap(m_keepDict[0], m_keepDict[1]);
     Q_EMIT sidesSwapped();
+    for (Side side : {Side::Source, Side::Target}) {
+        if (!m_opened[static_cast<int>(side)].candidates.isEmpty())
+            Q_EMIT stateDictSelected(side, m_selected[static_cast<int>(side)]);
+    }
     startDiff();
 }
 
@@ -100,6 +140,7 @@ void Session::selectStateDict(Side side, int index)
 void Session::setPlan(const RepairPlan& plan)
 {
     m_plan = plan;
+    const int before = m_selected[0];
     if (!plan.sourceDict.isNull()) {
         const QVector<StateDict>& candidates = m_opened[0].candidates;
         for (int i = 0; i < candidates.size(); ++i) {
@@ -108,6 +149,8 @@ void Session::setPlan(const RepairPlan& plan)
         }
     }
     Q_EMIT planChanged();
+    if (m_selected[0] != before)
+        Q_EMIT stateDictSelected(Side::Source, m_selected[0]);
     startDiff();
 }
 

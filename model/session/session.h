@@ -5,6 +5,8 @@
 #include <QObject>
 #include <QThread>
 
+#include <optional>
+
 namespace statescope {
 
 enum class Side { Source = 0, Target = 1 };
@@ -19,11 +21,14 @@ public:
     ~Session() override;
 
     void open(Side side, const QString& path);
-    // Reads the side's file again (it changed on disk); the plan stays.
+    // Reads the side's file again (it changed on disk); the plan stays, and so does the chosen state dict
+    // when the new file still has one at the same path in the container (else stateDictLost).
     void reload(Side side);
     // Source becomes target and target source (files, state-dict choices, pending opens); re-runs the diff.
     void swapSides();
     bool isBusy() const { return m_pending[0] != 0 || m_pending[1] != 0 || m_pendingDiff != 0; }
+    // A diff is being computed: diff() is about to be replaced (or diffFailed comes).
+    bool isDiffPending() const { return m_pendingDiff != 0; }
     const OpenedCheckpoint& opened(Side side) const { return m_opened[static_cast<int>(side)]; }
     QString path(Side side) const { return m_paths[static_cast<int>(side)]; }
     const QThread* workerThread() const { return &m_thread; }
@@ -47,8 +52,15 @@ Q_SIGNALS:
     void sidesSwapped();
     void planChanged();
     void diffFailed(const QString& message);
+    // The session's state-dict choice for `side` changed without the user picking it (a file opened or
+    // reloaded, sides swapped, a plan naming its source_dict), so the views can show the choice.
+    void stateDictSelected(statescope::Side side, int index);
+    // The reloaded file no longer has the state dict at `path` that was chosen; `fallback` is compared now.
+    void stateDictLost(statescope::Side side, const QString& path, const QString& fallback);
 
 private:
+    void openFile(Side side, const QString& path, const std::optional<QString>& keepDict);
+    int defaultStateDict(int side, const QVector<StateDict>& candidates) const;
     void onOpened(int side, quint64 job, const OpenedCheckpoint& result);
     void onFailed(int side, quint64 job, const QString& message);
     void startDiff();
@@ -62,6 +74,8 @@ private:
     OpenedCheckpoint m_opened[2];
     QString m_paths[2];
     int m_selected[2] = {0, 0};
+    // Per side, the path in the container of the state dict a pending reload keeps (none: a fresh open).
+    std::optional<QString> m_keepDict[2];
     quint64 m_pendingDiff = 0;
     DiffSnapshot m_diff;
     RepairPlan m_plan;

@@ -1,6 +1,7 @@
 // File > Export through the dialog and the worker (torch and safetensors, loaded back by real torch), cancel
-// and failure leaving no file, the container browser against torch.load, the unsafe banner on a hostile
-// file, and a pasted torch error marking exactly its keys.
+// and failure leaving no file, an open dialog following plan edits and undo (a running export untouched),
+// the container browser against torch.load and a safetensors header's __metadata__, the unsafe banner on a
+// hostile file, and a pasted torch error marking exactly its keys.
 
 #include "checkpoint_pane.h"
 #include "container_browser.h"
@@ -40,6 +41,14 @@ bool openPair(MainWindow& window, const QString& source, const QString& target)
     return QTest::qWaitFor([&] { return !window.session()->isBusy() && window.session()->diff().verdict; }, kTimeout);
 }
 
+// Sets `plan` on the session and waits for the diff it makes.
+bool setPlan(MainWindow& window, const RepairPlan& plan)
+{
+    QSignalSpy diffs(window.session(), &Session::diffReady);
+    window.session()->setPlan(plan);
+    return QTest::qWaitFor([&] { return !diffs.isEmpty() && !window.session()->isBusy(); }, kTimeout);
+}
+
 bool openSource(MainWindow& window, const QString& source)
 {
     QSignalSpy opened(window.session(), &Session::checkpointOpened);
@@ -47,15 +56,21 @@ bool openSource(MainWindow& window, const QString& source)
     return opened.wait(kTimeout) || !opened.isEmpty();
 }
 
-// Applies strip_prefix('module.') and waits for the diff it makes.
-bool stripModulePrefix(MainWindow& window)
+RepairPlan stripModulePlan()
 {
     RepairPlan plan;
     plan.rules << RepairRule::stripPrefix(QStringLiteral("module."));
-    QSignalSpy diffs(window.session(), &Session::diffReady);
-    window.session()->setPlan(plan);
-    return QTest::qWaitFor([&] { return !diffs.isEmpty() && !window.session()->isBusy(); }, kTimeout);
+    return plan;
 }
+
+// Applies strip_prefix('module.') and waits for the diff it makes.
+bool stripModulePrefix(MainWindow& window)
+{
+    return setPlan(window, stripModulePlan());
+}
+
+// Real torch's verdict on an exported prefix-pair file (kCheckWritten below): empty when it holds.
+QByteArray torchCheck(const QString& out, bool safetensors);
 
 QStringList highlightedKeys(MainWindow& window, Side side)
 {
@@ -112,6 +127,17 @@ for k, v in tgt.items():
 print("OK", len(sd))
 )";
 
+QByteArray torchCheck(const QString& out, bool safetensors)
+{
+    const ProcessResult check = runPython(QString::fromLatin1(kCheckWritten),
+                                          {out, safetensors ? QStringLiteral("safetensors") : QStringLiteral("torch"),
+                                           fixture(QStringLiteral("diff_prefix_module_source.pt")),
+                                           fixture(QStringLiteral("diff_prefix_module_target.pt"))});
+    if (check.exitCode != 0 || !check.out.startsWith("OK"))
+        return check.err.isEmpty() ? check.out + " (no OK)" : check.err;
+    return {};
+}
+
 } // namespace
 
 class TestGuiExport : public QObject
@@ -124,7 +150,10 @@ private Q_SLOTS:
     void warnsBeforeThePlanFixesIt();
     void cancelLeavesNoFile();
     void unwritableFolderFailsInOneLine();
+    void openDialogFollowsThePlan();
+    void runningExportKeepsItsPlan();
     void containerBrowserShowsWhatTorchReads();
+    void containerBrowserShowsSafetensorsMetadata();
     void containerBrowserElidesAndChoosesStateDicts();
     void hostileFileRaisesBanner();
     void pastedErrorMarksItsKeys();
@@ -140,6 +169,7 @@ void TestGuiExport::initTestCase()
     QVERIFY(m_settings.isValid());
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settings.path());
     QVERIFY2(QFile::exists(fixture(QStringLiteral("gui_container.pt"))), "run make_fixtures.py first");
+    QVERIFY2(QFile::exists(fixture(QStringLiteral("session_reload_meta.safetensors"))), "run make_fixtures.py first");
 }
 
 void TestGuiExport::exportsLoadable_data()
@@ -191,12 +221,8 @@ void TestGuiExport::exportsLoadable()
     QVERIFY(dialog->torchErrorText().isEmpty());
     QCOMPARE(dialog->outcome().report.tensorsWritten, window.session()->diff().targetDict.entries.size());
 
-    const ProcessResult check = runPython(QString::fromLatin1(kCheckWritten),
-                                          {out, format == int(ExportOptions::Format::SafeTensors) ? QStringLiteral("safetensors") : QStringLiteral("torch"),
-                                           fixture(QStringLiteral("diff_prefix_module_source.pt")),
-                                           fixture(QStringLiteral("diff_prefix_module_target.pt"))});
-    QVERIFY2(check.exitCode == 0, check.err.constData());
-    QVERIFY(check.out.startsWith("OK"));
+    const QByteArray problem = torchCheck(out, format == int(ExportOptions::Format::SafeTensors));
+    QVERIFY2(problem.isEmpty(), problem.constData());
 }
 
 void TestGuiExport::warnsBeforeThePlanFixesIt()
@@ -271,6 +297,76 @@ void TestGuiExport::unwritableFolderFailsInOneLine()
              QStringList{QStringLiteral("not_a_folder")});
 }
 
+void TestGuiExport::openDialogFollowsThePlan()
+{
+    MainWindow window;
+    QVERIFY(openPair(window, QStringLiteral("diff_prefix_module_source.pt"), QStringLiteral("diff_prefix_module_target.pt")));
+    window.tools()->openExportDialog(); // as Ctrl+S does
+    ExportDialog* dialog = window.tools()->exportDialog();
+    QVERIFY(dialog->isVisible());
+    // Not modal: the rules, undo and the trees stay usable while it is open.
+    QCOMPARE(dialog->windowModality(), Qt::NonModal);
+    QCOMPARE(QApplication::activeModalWidget(), nullptr);
+    QVERIFY(dialog->planSummary().contains(QLatin1String("No repair rules")));
+    QVERIFY(dialog->warningText().contains(QLatin1String("Not loadable yet")));
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("followed.pt"));
+    dialog->setOutputPath(out);
+
+    // The user edits the plan while the dialog is open: summary and verdict follow, the path stays.
+    QVERIFY(stripModulePrefix(window));
+    QTRY_VERIFY2_WITH_TIMEOUT(dialog->planSummary().contains(QLatin1String("strip_prefix 'module.'")),
+                              qPrintable(dialog->planSummary()), kTimeout);
+    QVERIFY(window.session()->diff().verdict->loadable);
+    QVERIFY2(dialog->warningText().isEmpty(), qPrintable(dialog->warningText()));
+    QCOMPARE(dialog->outputPath(), out);
+
+    // Export writes the new plan's result, as real torch reads it.
+    QSignalSpy ended(dialog, &ExportDialog::exportEnded);
+    QVERIFY(dialog->startExport());
+    QVERIFY(ended.wait(kTimeout));
+    QVERIFY2(dialog->state() == ExportDialog::State::Succeeded, qPrintable(dialog->resultText()));
+    QVERIFY(dialog->outcome().loadable);
+    const QByteArray problem = torchCheck(out, false);
+    QVERIFY2(problem.isEmpty(), problem.constData());
+
+    // Undo (the previous plan again): the lines follow; the last export's result stays.
+    const QString result = dialog->resultText();
+    QVERIFY(setPlan(window, RepairPlan()));
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->planSummary().contains(QLatin1String("No repair rules")), kTimeout);
+    QVERIFY2(dialog->warningText().contains(QLatin1String("Not loadable yet")), qPrintable(dialog->warningText()));
+    QCOMPARE(dialog->resultText(), result);
+    QCOMPARE(dialog->state(), ExportDialog::State::Succeeded);
+}
+
+void TestGuiExport::runningExportKeepsItsPlan()
+{
+    MainWindow window;
+    QVERIFY(openPair(window, QStringLiteral("diff_prefix_module_source.pt"), QStringLiteral("diff_prefix_module_target.pt")));
+    QVERIFY(stripModulePrefix(window));
+    window.tools()->openExportDialog();
+    ExportDialog* dialog = window.tools()->exportDialog();
+    QTemporaryDir dir;
+    const QString out = dir.filePath(QStringLiteral("running.pt"));
+    dialog->setOutputPath(out);
+    QSignalSpy ended(dialog, &ExportDialog::exportEnded);
+    QVERIFY(dialog->startExport());
+    // Undone while the export runs: it still writes the plan it started with, and says so.
+    QSignalSpy diffs(window.session(), &Session::diffReady);
+    window.session()->setPlan(RepairPlan());
+    QVERIFY(ended.wait(kTimeout));
+    QVERIFY2(dialog->state() == ExportDialog::State::Succeeded, qPrintable(dialog->resultText()));
+    QVERIFY(dialog->outcome().loadable);
+    QVERIFY(dialog->resultText().contains(QLatin1String("load_state_dict(strict=True) loads it")));
+    const QByteArray problem = torchCheck(out, false);
+    QVERIFY2(problem.isEmpty(), problem.constData());
+    // Once both are done the lines describe the session's plan; the result line is still the export's.
+    QVERIFY(QTest::qWaitFor([&] { return !diffs.isEmpty() && !window.session()->isBusy(); }, kTimeout));
+    QTRY_VERIFY_WITH_TIMEOUT(dialog->planSummary().contains(QLatin1String("No repair rules")), kTimeout);
+    QVERIFY(dialog->warningText().contains(QLatin1String("Not loadable yet")));
+    QVERIFY(dialog->resultText().contains(QLatin1String("loads it")));
+}
+
 void TestGuiExport::containerBrowserShowsWhatTorchReads()
 {
     MainWindow window;
@@ -305,6 +401,40 @@ void TestGuiExport::containerBrowserShowsWhatTorchReads()
     QCOMPARE(hp.siblingAtColumn(ObjectTreeModel::Type).data().toString(), QStringLiteral("argparse.Namespace"));
     QCOMPARE(model->indexOfPath(QStringLiteral("hyper_parameters/lr")).data(ObjectTreeModel::ScalarRole).toDouble(),
              expected[QLatin1String("hp_lr")].toDouble());
+}
+
+void TestGuiExport::containerBrowserShowsSafetensorsMetadata()
+{
+    MainWindow window;
+    ObjectTreeModel* model = window.tools()->containerBrowser()->model(0);
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QVERIFY(openSource(window, QStringLiteral("session_reload_meta.safetensors")));
+    const QJsonObject metadata = statescope::test::expected(QStringLiteral("session_reload_meta.safetensors"))
+                                     .value(QLatin1String("metadata"))
+                                     .toObject();
+    QVERIFY(metadata.size() >= 2);
+
+    QCOMPARE(model->index(0, 0).data(ObjectTreeModel::StateDictRole).toInt(), 0); // the tensors: one row
+    const QModelIndex header = model->indexOfPath(QStringLiteral("__metadata__"));
+    QVERIFY(header.isValid());
+    QCOMPARE(header.data().toString(), QStringLiteral("__metadata__"));
+    QCOMPARE(header.siblingAtColumn(ObjectTreeModel::Type).data().toString(), QStringLiteral("dict"));
+    QCOMPARE(header.siblingAtColumn(ObjectTreeModel::Value).data().toString(), QStringLiteral("%1 items").arg(metadata.size()));
+    QCOMPARE(header.data(ObjectTreeModel::StateDictRole).toInt(), -1);
+    QCOMPARE(model->rowCount(header), metadata.size());
+    for (auto it = metadata.constBegin(); it != metadata.constEnd(); ++it) {
+        const QModelIndex row = model->indexOfPath(QLatin1String("__metadata__/") + it.key());
+        QVERIFY2(row.isValid(), qPrintable(it.key()));
+        QCOMPARE(row.data().toString(), it.key());
+        QCOMPARE(row.data(ObjectTreeModel::ScalarRole).toString(), it.value().toString());
+        QCOMPARE(row.siblingAtColumn(ObjectTreeModel::Value).data().toString(), QLatin1Char('\'') + it.value().toString() + QLatin1Char('\''));
+        QCOMPARE(row.siblingAtColumn(ObjectTreeModel::Type).data().toString(), QStringLiteral("str"));
+        QVERIFY(!(row.flags() & Qt::ItemIsEditable));
+        QVERIFY(!model->hasChildren(row));
+    }
+    // A torch file has no such row.
+    QVERIFY(openSource(window, QStringLiteral("gui_container.pt")));
+    QVERIFY(!model->indexOfPath(QStringLiteral("__metadata__")).isValid());
 }
 
 void TestGuiExport::containerBrowserElidesAndChoosesStateDicts()
