@@ -3,6 +3,7 @@
 #include "checkpoint/global_safety.h"
 #include "session/checkpoint_tree_model.h"
 #include "session/diff_tree_model.h"
+#include "session/dispose_later.h"
 #include "status_delegate.h"
 
 #include <QComboBox>
@@ -105,7 +106,7 @@ void CheckpointPane::showMessage(const QString& message)
 
 void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
 {
-    m_opened = opened;
+    disposeLater(std::exchange(m_opened, opened));
     const Checkpoint& checkpoint = *opened.checkpoint;
     m_header->setText(QLatin1String("<b>") + m_title.toHtmlEscaped() + QLatin1String("</b>: ") +
                       QFileInfo(checkpoint.path()).fileName().toHtmlEscaped() + QLatin1String(" (") +

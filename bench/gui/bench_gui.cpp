@@ -3,6 +3,7 @@
 //   filter_ms          a filter pattern typed (one setText) -> the source tree painted with the result
 //   unfilter_ms        the filter cleared -> painted
 //   expand_all_ms      View expandAll on the source tree (the target follows) -> painted
+//   reload_to_paint_ms both files reloaded (F5) -> the new diff painted
 //   stall_*_ms         the longest main-thread stall in each phase: a 5 ms precise timer records how late it
 //                      fires (its lateness is how long the event loop could not run)
 // as "name value" lines on stdout (and in --report FILE). Usage:
@@ -23,12 +24,15 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextStream>
+#include <QThread>
 #include <QTimer>
 #include <QTreeView>
 
 #include <cstdio>
+#include <ctime>
 #include <functional>
 #include <map>
+#include <vector>
 
 using namespace statescope;
 
@@ -86,6 +90,69 @@ private:
     QElapsedTimer* m_clock;
 };
 
+double threadCpuMs()
+{
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+// Times every event delivered from the event loop (nested deliveries count toward their outermost one) and
+// remembers the slowest few with the receiver's class and the event type: the culprits behind a stall.
+class TimingApplication : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    struct Slow
+    {
+        double ms;
+        double cpuMs; // the main thread's own CPU time: the part of `ms` not spent waiting for a core
+        QString what;
+    };
+    std::vector<Slow> slowest;
+    bool recording = false;
+
+    // Stops recording; with BENCH_GUI_CULPRITS set, lists the slow events of the phase on stderr.
+    void report(const QString& phase)
+    {
+        recording = false;
+        if (qEnvironmentVariableIsSet("BENCH_GUI_CULPRITS")) {
+            for (const Slow& slow : slowest)
+                std::fprintf(stderr, "%s: slow event %7.1f ms (cpu %5.1f ms)  %s\n", qPrintable(phase), slow.ms,
+                             slow.cpuMs, qPrintable(slow.what));
+        }
+        slowest.clear();
+    }
+
+    bool notify(QObject* receiver, QEvent* event) override
+    {
+        if (QThread::currentThread() != thread())
+            return QApplication::notify(receiver, event); // the worker's events: m_depth is the main thread's
+        if (!recording || m_depth > 0)
+            return deliver(receiver, event);
+        QElapsedTimer t;
+        t.start();
+        const double cpuStart = threadCpuMs();
+        const QString what = QString::fromLatin1(receiver->metaObject()->className()) + QLatin1Char('/') +
+                             receiver->objectName() + QLatin1String(" event ") + QString::number(int(event->type()));
+        const bool result = deliver(receiver, event);
+        const double ms = t.nsecsElapsed() / 1e6;
+        if (ms > 5)
+            slowest.push_back({ms, threadCpuMs() - cpuStart, what});
+        return result;
+    }
+
+private:
+    bool deliver(QObject* receiver, QEvent* event)
+    {
+        ++m_depth;
+        const bool result = QApplication::notify(receiver, event);
+        --m_depth;
+        return result;
+    }
+    int m_depth = 0;
+};
+
 bool waitFor(const std::function<bool()>& done, int timeoutMs)
 {
     QElapsedTimer t;
@@ -102,7 +169,7 @@ bool waitFor(const std::function<bool()>& done, int timeoutMs)
 
 int main(int argc, char* argv[])
 {
-    QApplication app(argc, argv);
+    TimingApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("source checkpoint"));
     parser.addPositionalArgument(QStringLiteral("TARGET"), QStringLiteral("target checkpoint"));
@@ -145,6 +212,7 @@ int main(int argc, char* argv[])
 
     // Phase 1: open both files, wait for both trees to paint the diff, and keep probing until idle.
     probe->reset();
+    app.recording = true;
     const qint64 t0 = clock.nsecsElapsed();
     window.openFile(Side::Source, parser.positionalArguments()[0]);
     window.openFile(Side::Target, parser.positionalArguments()[1]);
@@ -156,9 +224,33 @@ int main(int argc, char* argv[])
     waitFor([&] { return !window.session()->isBusy(); }, 60000);
     waitFor([] { return false; }, 300);
     figures[QStringLiteral("stall_load_diff_ms")] = probe->worst();
+    app.report(QStringLiteral("load and diff"));
     const int differences = window.diffModel()->differencePositions().size();
     figures[QStringLiteral("differences")] = differences;
     figures[QStringLiteral("rows")] = window.diffModel()->displayRowCount();
+
+    // Phase 2: reload both files (what F5 or a watched file does) as the load left the window: the old
+    // checkpoints and rows go, the new diff comes; the longest stall until the trees are painted again and the
+    // session is idle.
+    waitFor([] { return false; }, 200);
+    int reloaded = 0;
+    QObject::connect(window.session(), &Session::diffReady, &app, [&reloaded] { ++reloaded; });
+    leftPaint.condition = [&reloaded] { return reloaded > 0; };
+    leftPaint.paintedAt = -1;
+    probe->reset();
+    app.recording = true;
+    const qint64 reloadStart = clock.nsecsElapsed();
+    window.session()->reload(Side::Source);
+    window.session()->reload(Side::Target);
+    if (!waitFor([&] { return reloaded > 0 && leftPaint.paintedAt >= 0; }, 300000)) {
+        std::fprintf(stderr, "bench_gui: the reloaded diff never painted\n");
+        return 1;
+    }
+    figures[QStringLiteral("reload_to_paint_ms")] = (leftPaint.paintedAt - reloadStart) / 1e6;
+    waitFor([&] { return !window.session()->isBusy(); }, 60000);
+    waitFor([] { return false; }, 300);
+    figures[QStringLiteral("stall_reload_ms")] = probe->worst();
+    app.report(QStringLiteral("reload"));
 
     // One timed user action: run it, wait for the source tree's next paint, record latency and stall.
     auto timed = [&](const QString& name, const std::function<void()>& action) {
@@ -180,6 +272,7 @@ int main(int argc, char* argv[])
     timed(QStringLiteral("only_differences"), [&] { window.onlyDifferences()->setChecked(true); });
     timed(QStringLiteral("all_rows"), [&] { window.onlyDifferences()->setChecked(false); });
     timed(QStringLiteral("expand_all"), [&] { left->expandAll(); });
+
 
     QString text;
     for (const auto& [name, value] : figures)

@@ -6,7 +6,7 @@
 # Environment: BENCH_GUI=path to bench_gui (default build-bench/bin/bench_gui, built if missing),
 #              RUNS=timed runs (default 3, the median is reported; one warm-up run before them),
 #              QT_QPA_PLATFORM (default offscreen; xcb under xvfb-run measures a real X server).
-# Exit status: 0 = every stall under 50 ms during load and diff, 1 = a run failed, 2 = setup error,
+# Exit status: 0 = every stall under 50 ms during load, reload and diff, 1 = a run failed, 2 = setup error,
 #              3 = ran fine but the stall target was missed.
 set -euo pipefail
 
@@ -53,7 +53,8 @@ for i in range(1, runs + 1):
 print("%-26s %10s   %s" % ("figure", "median", "runs"))
 for name, v in values.items():
     print("%-26s %10.1f   %s" % (name, statistics.median(v), " ".join("%.1f" % x for x in v)))
-worst = statistics.median(values["stall_load_diff_ms"])
-print("target: longest stall during load and diff < 50 ms: %s (%.1f ms)" % ("met" if worst < 50 else "MISSED", worst))
+# The target covers every load and diff: the first open and the reload (F5, a watched file rewritten).
+worst = max(statistics.median(values["stall_load_diff_ms"]), statistics.median(values["stall_reload_ms"]))
+print("target: longest stall during load, reload and diff < 50 ms: %s (%.1f ms)" % ("met" if worst < 50 else "MISSED", worst))
 sys.exit(0 if worst < 50 else 3)
 PY

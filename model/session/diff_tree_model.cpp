@@ -2,6 +2,7 @@
 
 #include "checkpoint/inspect_report.h"
 #include "checkpoint/pyobject_type_name.h"
+#include "session/dispose_later.h"
 
 #include <QSet>
 
@@ -236,9 +237,11 @@ void DiffTreeModel::setSnapshot(const DiffSnapshot& snapshot)
 {
     std::shared_ptr<DiffTree> tree = snapshot.tree ? snapshot.tree : buildDiffTree(snapshot);
     beginResetModel();
-    m_snapshot = snapshot;
-    m_tree = std::move(tree);
+    DiffSnapshot oldSnapshot = std::exchange(m_snapshot, snapshot);
+    std::shared_ptr<DiffTree> oldTree = std::exchange(m_tree, std::move(tree));
     endResetModel();
+    // After the reset no view points into the old rows: free them (and what only they kept) elsewhere.
+    disposeLater(std::make_pair(std::move(oldSnapshot), std::move(oldTree)));
 }
 
 void DiffTreeModel::setValues(std::shared_ptr<const ValueDiffResult> values)

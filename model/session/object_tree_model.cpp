@@ -3,6 +3,7 @@
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/object_json.h"
 #include "checkpoint/pyobject_type_name.h"
+#include "session/dispose_later.h"
 
 #include <QLocale>
 
@@ -269,7 +270,7 @@ ObjectTreeModel::~ObjectTreeModel() = default;
 void ObjectTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint, const QVector<StateDict>& candidates)
 {
     beginResetModel();
-    m_checkpoint = std::move(checkpoint);
+    std::shared_ptr<const Checkpoint> old = std::exchange(m_checkpoint, std::move(checkpoint));
     m_candidates = candidates;
     m_root = std::make_unique<ObjectNode>();
     m_metadata.reset();
@@ -291,6 +292,7 @@ void ObjectTreeModel::setCheckpoint(std::shared_ptr<const Checkpoint> checkpoint
     }
     addTextMetadata();
     endResetModel();
+    disposeLater(std::move(old)); // the old rows pointed into it; they are gone
 }
 
 // safetensors' header has a string -> string "__metadata__" beside the tensors (format, the training

@@ -1,4 +1,5 @@
 #include "session.h"
+#include "session/dispose_later.h"
 
 #include <QMetaObject>
 
@@ -52,7 +53,7 @@ void Session::onOpened(int side, quint64 job, const OpenedCheckpoint& result)
     if (m_pending[side] != job)
         return; // superseded
     m_pending[side] = 0;
-    m_opened[side] = result;
+    disposeLater(std::exchange(m_opened[side], result)); // a big file's objects take long to free
     m_paths[side] = result.checkpoint->path();
     m_selected[side] = defaultStateDict(side, result.candidates);
     // A reload keeps the chosen state dict by its path in the container: an index would pick another dict
@@ -178,7 +179,7 @@ void Session::onDiffReady(quint64 job, const DiffSnapshot& snapshot)
     if (job != m_pendingDiff)
         return; // a newer file or state dict choice superseded this diff
     m_pendingDiff = 0;
-    m_diff = snapshot;
+    disposeLater(std::exchange(m_diff, snapshot));
     Q_EMIT diffReady();
     if (!isBusy())
         Q_EMIT busyChanged(false);
