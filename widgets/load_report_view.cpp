@@ -1,5 +1,6 @@
 #include "load_report_view.h"
 
+#include <QFontDatabase>
 #include <QMimeData>
 #include <QTextCursor>
 
@@ -7,17 +8,17 @@ namespace statescope {
 
 namespace {
 
-// torch joins the quoted keys of a Missing/Unexpected list with ", "; the view breaks the line there and
-// indents the next key. The break only ever follows a key's closing quote and comma, so undoing it is
-// exact unless a key itself holds a newline followed by two tabs (not a name any module produces).
+const QString kMissing = QStringLiteral("Missing key(s) in state_dict: ");
+const QString kUnexpected = QStringLiteral("Unexpected key(s) in state_dict: ");
 const QString kJoin = QStringLiteral("\", \"");
-const QString kBreak = QStringLiteral("\",\n\t\t\"");
 
-bool isKeyList(const QString& line)
+// torch joins the quoted keys of a Missing/Unexpected list with ", "; the view breaks the line there and
+// lines the next key up under the first (the font is fixed-width). The break only ever follows a key's
+// closing quote and comma, so undoing it is exact unless a key itself holds a newline followed by a tab and
+// spaces (not a name any module produces).
+QString breakAfter(const QString& prefix)
 {
-    const QString body = line.trimmed();
-    return body.startsWith(QLatin1String("Missing key(s) in state_dict: ")) ||
-           body.startsWith(QLatin1String("Unexpected key(s) in state_dict: "));
+    return QStringLiteral("\",\n\t") + QString(prefix.size(), QLatin1Char(' ')) + QLatin1Char('"');
 }
 
 } // namespace
@@ -26,6 +27,9 @@ LoadReportView::LoadReportView(QWidget* parent) : QPlainTextEdit(parent)
 {
     setReadOnly(true);
     setLineWrapMode(QPlainTextEdit::NoWrap);
+    // torch's text as a terminal shows it: the summary's columns line up, a tab is four columns.
+    setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    setTabStopDistance(4 * fontMetrics().horizontalAdvance(QLatin1Char(' ')));
 }
 
 void LoadReportView::setReport(const QString& text)
@@ -38,15 +42,17 @@ QString LoadReportView::displayText(const QString& text)
 {
     QStringList lines = text.split(QLatin1Char('\n'));
     for (QString& line : lines) {
-        if (isKeyList(line))
-            line.replace(kJoin, kBreak);
+        for (const QString& prefix : {kMissing, kUnexpected}) {
+            if (line.trimmed().startsWith(prefix))
+                line.replace(kJoin, breakAfter(prefix));
+        }
     }
     return lines.join(QLatin1Char('\n'));
 }
 
 QString LoadReportView::exactText(const QString& shown)
 {
-    return QString(shown).replace(kBreak, kJoin);
+    return QString(shown).replace(breakAfter(kMissing), kJoin).replace(breakAfter(kUnexpected), kJoin);
 }
 
 QMimeData* LoadReportView::createMimeDataFromSelection() const

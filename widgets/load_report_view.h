@@ -21,7 +21,7 @@ public:
     QString text() const { return m_text; }
 
     // The shown form of `text`: after the "Missing key(s)" / "Unexpected key(s)" prefix, each key of the
-    // list on its own line. exactText() undoes it.
+    // list on its own line, under the first. exactText() undoes it.
     static QString displayText(const QString& text);
     static QString exactText(const QString& shown);
 
