@@ -258,6 +258,7 @@ int main(int argc, char* argv[])
         leftPaint.condition = [] { return true; };
         leftPaint.paintedAt = -1;
         probe->reset();
+        app.recording = true;
         const qint64 start = clock.nsecsElapsed();
         action();
         left->viewport()->update();
@@ -265,6 +266,7 @@ int main(int argc, char* argv[])
         figures[name + QLatin1String("_ms")] = (leftPaint.paintedAt - start) / 1e6;
         waitFor([] { return false; }, 200);
         figures[QLatin1String("stall_") + name + QLatin1String("_ms")] = probe->worst();
+        app.report(name);
     };
     const QString pattern = parser.value(filterOption);
     timed(QStringLiteral("filter"), [&] { window.filterEdit()->setText(pattern); });

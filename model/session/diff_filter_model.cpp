@@ -44,6 +44,9 @@ void DiffFilterModel::setPattern(const QString& text)
         pattern = QRegularExpression(QRegularExpression::escape(text), QRegularExpression::CaseInsensitiveOption);
     m_valid = pattern.isValid();
     m_pattern = m_valid ? pattern : QRegularExpression();
+    m_plainText = text.startsWith(QLatin1String("re:")) || text.contains(QLatin1Char('*')) || text.contains(QLatin1Char('?'))
+                      ? QString()
+                      : text;
     m_pattern.optimize();
     m_dirty = true;
     refilter();
@@ -77,6 +80,9 @@ void DiffFilterModel::computeAccepted() const
             return false;
         if (!hasPattern)
             return true;
+        if (!m_plainText.isEmpty())
+            return key.contains(m_plainText, Qt::CaseInsensitive) ||
+                   (sourceKey != key && sourceKey.contains(m_plainText, Qt::CaseInsensitive));
         return m_pattern.match(key).hasMatch() || (sourceKey != key && m_pattern.match(sourceKey).hasMatch());
     });
 }

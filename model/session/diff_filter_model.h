@@ -43,6 +43,9 @@ private:
     void refilter();
 
     QRegularExpression m_pattern;
+    // The typed text when it is plain (no glob, no "re:"): matched with QString::contains, which on 100k keys
+    // is several times cheaper than the equivalent regex match and its QRegularExpressionMatch per key.
+    QString m_plainText;
     bool m_valid = true;
     bool m_onlyDifferences = false;
     const DiffTreeModel* m_tree = nullptr;
