@@ -154,6 +154,15 @@ void DetailsPanel::showStatistics(const PairStatistics& statistics)
     rebuild();
 }
 
+void DetailsPanel::setComparisonRunning(bool running)
+{
+    if (m_comparisonRunning == running)
+        return;
+    m_comparisonRunning = running;
+    if (!m_key.isEmpty() && m_statistics.key != m_key)
+        rebuild();
+}
+
 void DetailsPanel::setValues(const ValueDiffPtr& values)
 {
     m_values = values;
@@ -199,7 +208,7 @@ QString DetailsPanel::field(const QString& id, int side) const
         const QTreeWidgetItem* parent = m_fields->topLevelItem(g);
         for (int i = 0; i < parent->childCount(); ++i) {
             if (parent->child(i)->data(0, kIdRole).toString() == id)
-                return parent->child(i)->text(1 + side);
+                return parent->child(i)->text(1 + side); // side -1: the label
         }
     }
     return {};
@@ -279,7 +288,10 @@ void DetailsPanel::showStatisticsRows()
 {
     QTreeWidgetItem* statistics = group(tr("Statistics (finite values)"));
     if (m_statistics.key != m_key) {
-        addField(statistics, QStringLiteral("pending"), tr("Computing..."), QString(), QString());
+        addField(statistics, QStringLiteral("pending"),
+                 m_comparisonRunning ? tr("Waiting for the value comparison (Cancel in the status bar)...")
+                                     : tr("Computing..."),
+                 QString(), QString());
         return;
     }
     QString text[2][8];

@@ -34,10 +34,13 @@ public:
     void showRow(const QModelIndex& row);
     void showStatistics(const PairStatistics& statistics);
     void setValues(const ValueDiffPtr& values);
+    // While a value comparison runs, statistics wait behind it on the worker (one worker runs every job in
+    // turn): the panel says so instead of a bare "Computing...".
+    void setComparisonRunning(bool running);
     void clear();
 
     // Test and tool access: the text of a field ("dtype", "shape", "stride", "min", "rel_l2", ...) on a side
-    // (0 source, 1 target; pair figures are on side 0). Empty when the field is not shown.
+    // (0 source, 1 target; pair figures are on side 0; -1 the label). Empty when the field is not shown.
     QString field(const QString& id, int side) const;
     QString currentKey() const { return m_key; }
     // The last statistics shown for the current row (key empty before they arrive).
@@ -68,6 +71,7 @@ private:
     QPersistentModelIndex m_row;
     QString m_key;
     bool m_isModule = false;
+    bool m_comparisonRunning = false;
     PairStatistics m_statistics;
     ValueDiffPtr m_values;
     QHash<QString, int> m_valueIndex; // target key -> entry of m_values

@@ -73,19 +73,23 @@ void MainWindow::installDetails()
     connect(m_details->changeChart(), &ChangeChart::keyClicked, this, &MainWindow::selectKey);
 
     connect(m_valueJobs, &ValueJobs::compareStarted, this, [this] {
+        m_details->setComparisonRunning(true);
         m_jobProgress->start(tr("Comparing values"), [this] { m_valueJobs->cancelCompare(); });
     });
     connect(m_valueJobs, &ValueJobs::compareProgress, m_jobProgress, &JobProgress::setProgress);
     connect(m_valueJobs, &ValueJobs::compareCancelled, this, [this] {
+        m_details->setComparisonRunning(false);
         m_jobProgress->finish();
         statusBar()->showMessage(tr("Value comparison cancelled"), 5000);
     });
     connect(m_valueJobs, &ValueJobs::compareFailed, this, [this](const QString& message) {
+        m_details->setComparisonRunning(false);
         m_jobProgress->finish();
         statusBar()->showMessage(message);
     });
     connect(m_valueJobs, &ValueJobs::valuesInvalidated, this, [this] { m_details->setValues(nullptr); });
     connect(m_valueJobs, &ValueJobs::compareFinished, this, [this](const ValueDiffPtr& values) {
+        m_details->setComparisonRunning(false);
         m_jobProgress->finish();
         m_diffModel->setValues(values);
         m_overview->setDifferences(m_diffModel->differencePositions(), m_diffModel->displayRowCount());

@@ -286,8 +286,15 @@ void TestGuiDetails::cancelLeavesNoValues()
     QVERIFY(progress->isRunning());
     QVERIFY(progress->isVisible());
     QVERIFY(progress->bar()->format().startsWith(QLatin1String("Comparing values")));
+    // A key chosen now has its statistics queued behind the comparison: the panel says what it waits for.
+    window.selectKey(QStringLiteral("encoder.bias"));
+    QCOMPARE(window.details()->currentKey(), QStringLiteral("encoder.bias"));
+    QVERIFY2(window.details()->field(QStringLiteral("pending"), -1).startsWith(QLatin1String("Waiting for the value comparison")),
+             qPrintable(window.details()->field(QStringLiteral("pending"), -1)));
     QTest::mouseClick(progress->cancelButton(), Qt::LeftButton);
     QCOMPARE(cancelled.count(), 1);
+    if (window.details()->statistics().key != QLatin1String("encoder.bias"))
+        QCOMPARE(window.details()->field(QStringLiteral("pending"), -1), QStringLiteral("Computing..."));
     QVERIFY(!progress->isRunning());
     QVERIFY(!progress->isVisible());
 
