@@ -117,23 +117,13 @@ int runDiff(const QStringList& arguments)
         keepUntilExit(target);
         ValueDiffResult valueResult;
         if (parser.isSet(values)) {
-            QVector<ValuePair> pairs = valuePairsOf(*result);
-            if (repaired) {
-                // Values are compared where the output is a byte-for-byte copy of a source tensor, under its
-                // source key; computed tensors (cast, resize, ...) only exist once `fix` writes them.
-                QHash<QString, const RepairedEntry*> byKey;
-                for (const RepairedEntry& e : repaired->entries)
-                    byKey.insert(e.key, &e);
-                QVector<ValuePair> copies;
-                for (const ValuePair& p : pairs) {
-                    const RepairedEntry* e = byKey.value(p.sourceKey);
-                    if (e && e->recipe.isPlainCopy())
-                        copies.push_back({e->sourceKey, p.targetKey});
-                }
-                pairs = copies;
-            }
-            valueResult = compareValues(*source, sourceState.entries, *target, targetState.entries, pairs,
-                                        valueOptions);
+            const QVector<ValuePair> pairs = valuePairsOf(*result);
+            // With rules, every key is compared as `fix` would write it (cast, transposed, resized tensors are
+            // computed by the same engine call), reported under its source key.
+            valueResult = repaired ? compareRepairedValues(*source, *repaired, *target, targetState.entries, pairs,
+                                                           valueOptions)
+                                   : compareValues(*source, sourceState.entries, *target, targetState.entries, pairs,
+                                                   valueOptions);
             if (!valueResult.error.isEmpty())
                 return fail(valueResult.error);
         }

@@ -3,6 +3,8 @@
 #include "diff/tensor_view.h"
 #include "checkpoint/checkpoint.h"
 #include "formats/format_error.h"
+#include "repair/recipe_job.h"
+#include "repair/repaired_state_dict.h"
 #include "tensor/tensor_engine.h"
 #include "tensor/tensor_engine_loader.h"
 
@@ -184,30 +186,59 @@ bool sameQuantizer(const Checkpoint& ca, const PyTensor& a, const Checkpoint& cb
     return true;
 }
 
-} // namespace
+// Where the source side of one pair comes from: a tensor read in place, or a repair recipe the engine computes.
+struct SourceSide
+{
+    const Checkpoint* checkpoint = nullptr; // holds `tensor`
+    const PyTensor* tensor = nullptr;       // read in place; null when absent or computed
+    const RepairedEntry* computed = nullptr;
+    const PyTensor* computedView = nullptr; // the repaired view's description of the output (dtype, shape, strides)
+    QString key;                            // in the source file (the entry's sourceKey)
+    bool inTarget = false;                  // `tensor` is the target's (take_from_target): messages name its key
+};
 
-ValueDiffResult compareValues(const Checkpoint& source, const QVector<StateDictEntry>& sourceEntries,
-                              const Checkpoint& target, const QVector<StateDictEntry>& targetEntries,
-                              const QVector<ValuePair>& pairs, const ValueDiffOptions& options,
-                              const ValueProgress& progress, const std::atomic<bool>* cancel)
+// Computes a recipe's tensor and compares it with b. The computed bytes live for this call only: one tensor per
+// thread at a time, never the whole output.
+EngineStatus compareComputed(const TensorEngine& engine, const TensorJob& job, const PyTensor& output, const TensorView& b,
+                             const ValueOptions& options, ValueSums* out, const std::atomic<bool>* cancel,
+                             const ByteProgress& progress, QString* error)
+{
+    QByteArray bytes;
+    if (engine.computeTensor(job, &bytes, error) != EngineStatus::Done)
+        return EngineStatus::Failed;
+    TensorView a;
+    a.data = reinterpret_cast<const uchar*>(bytes.constData());
+    a.storageBytes = bytes.size();
+    a.dtype = output.dtype;
+    a.shape = output.shape;
+    a.stride = output.stride;
+    return engine.compare(a, b, options, out, cancel, progress, error);
+}
+
+// The comparison itself, for sides read in place or computed; entries get the sides' keys as source keys.
+ValueDiffResult compareSides(const Checkpoint& source, const QVector<SourceSide>& sides, const Checkpoint& target,
+                             const QVector<StateDictEntry>& targetEntries, const QVector<ValuePair>& pairs,
+                             const ValueDiffOptions& options, const ValueProgress& progress,
+                             const std::atomic<bool>* cancel)
 {
     ValueDiffResult result;
     result.entries.resize(pairs.size());
-    const auto sourceIndex = indexOf(sourceEntries);
     const auto targetIndex = indexOf(targetEntries);
 
     QString engineError;
     const TensorEngine* engine = tensorEngine(&engineError);
 
     // Views of both sides, built (and checked) before any work starts; a pair that cannot be compared gets
-    // its reason now.
+    // its reason now. Computed sides get their job now and their bytes only when a thread takes them.
     QVector<TensorView> viewsA(pairs.size()), viewsB(pairs.size());
+    QVector<std::optional<TensorJob>> jobs(pairs.size());
     QVector<Piece> pieces;
     for (int i = 0; i < pairs.size(); ++i) {
         ValueDiffEntry& entry = result.entries[i];
-        entry.sourceKey = pairs[i].sourceKey;
+        const SourceSide& side = sides[i];
+        entry.sourceKey = side.key;
         entry.targetKey = pairs[i].targetKey;
-        const PyTensor* a = find(sourceIndex, entry.sourceKey);
+        const PyTensor* a = side.computed ? side.computedView : side.tensor;
         const PyTensor* b = find(targetIndex, entry.targetKey);
         entry.state = ValueDiffEntry::State::Failed;
         if (!a || !b) {
@@ -226,18 +257,26 @@ ValueDiffResult compareValues(const Checkpoint& source, const QVector<StateDictE
             continue;
         }
         try {
-            viewsA[i] = tensorViewOf(source, *a, entry.sourceKey);
             viewsB[i] = tensorViewOf(target, *b, entry.targetKey);
-            if (dtypeIsQuantized(a->dtype) && engine)
-                entry.quantizationDiffers = !sameQuantizer(source, *a, target, *b, *engine);
+            if (side.computed) {
+                // The job export runs for this key (recipeJob), so the bytes compared are the bytes written.
+                jobs[i] = recipeJob(*side.computed, source, &target, tensorViewOf);
+            } else {
+                viewsA[i] = tensorViewOf(*side.checkpoint, *a, side.inTarget ? entry.targetKey : entry.sourceKey);
+                if (dtypeIsQuantized(a->dtype) && engine)
+                    entry.quantizationDiffers = !sameQuantizer(*side.checkpoint, *a, target, *b, *engine);
+            }
         } catch (const FormatError& e) {
             entry.error = e.message();
             continue;
         }
         entry.state = ValueDiffEntry::State::NotRun;
-        entry.bytes = viewsA[i].nbytes() + viewsB[i].nbytes();
+        entry.bytes = a->nbytes() + viewsB[i].nbytes();
         result.bytesTotal += entry.bytes;
-        pieces += cut(i, {&viewsA[i], &viewsB[i]}, options.sliceBytes);
+        if (jobs[i])
+            pieces.push_back(Piece{i, 0, -1, entry.bytes}); // computed whole, on one thread
+        else
+            pieces += cut(i, {&viewsA[i], &viewsB[i]}, options.sliceBytes);
     }
     if (!engine) {
         result.error = engineError;
@@ -251,8 +290,14 @@ ValueDiffResult compareValues(const Checkpoint& source, const QVector<StateDictE
     const ByteProgress onBytes = [&throttle](qint64 bytes) { throttle.add(bytes); };
     runParallel(biggestFirst(pieces), threadCount(options), cancel, [&](int p) {
         const Piece& piece = pieces[p];
-        status[p] = engine->compare(part(viewsA[piece.owner], piece), part(viewsB[piece.owner], piece), options.values,
-                                    &sums[p], cancel, onBytes, &errors[p]);
+        const int i = piece.owner;
+        if (jobs[i]) {
+            status[p] = compareComputed(*engine, *jobs[i], *sides[i].computedView, viewsB[i], options.values, &sums[p],
+                                        cancel, onBytes, &errors[p]);
+            return;
+        }
+        status[p] = engine->compare(part(viewsA[i], piece), part(viewsB[i], piece), options.values, &sums[p], cancel,
+                                    onBytes, &errors[p]);
     });
 
     // Pieces are in pair order, so merging them in sequence keeps the sums' rounding reproducible.
@@ -286,6 +331,58 @@ ValueDiffResult compareValues(const Checkpoint& source, const QVector<StateDictE
     throttle.finish();
     result.bytesDone = throttle.done();
     return result;
+}
+
+} // namespace
+
+ValueDiffResult compareValues(const Checkpoint& source, const QVector<StateDictEntry>& sourceEntries,
+                              const Checkpoint& target, const QVector<StateDictEntry>& targetEntries,
+                              const QVector<ValuePair>& pairs, const ValueDiffOptions& options,
+                              const ValueProgress& progress, const std::atomic<bool>* cancel)
+{
+    const auto sourceIndex = indexOf(sourceEntries);
+    QVector<SourceSide> sides(pairs.size());
+    for (int i = 0; i < pairs.size(); ++i)
+        sides[i] = SourceSide{&source, find(sourceIndex, pairs[i].sourceKey), nullptr, nullptr, pairs[i].sourceKey, false};
+    return compareSides(source, sides, target, targetEntries, pairs, options, progress, cancel);
+}
+
+ValueDiffResult compareRepairedValues(const Checkpoint& source, const RepairedStateDict& repaired,
+                                      const Checkpoint& target, const QVector<StateDictEntry>& targetEntries,
+                                      const QVector<ValuePair>& pairs, const ValueDiffOptions& options,
+                                      const ValueProgress& progress, const std::atomic<bool>* cancel)
+{
+    // RepairedStateDict::append keeps entries and view.entries parallel.
+    QHash<QString, int> byKey;
+    for (int k = 0; k < repaired.entries.size(); ++k)
+        byKey.insert(repaired.entries[k].key, k);
+    QVector<SourceSide> sides(pairs.size());
+    for (int i = 0; i < pairs.size(); ++i) {
+        SourceSide& side = sides[i];
+        side.key = pairs[i].sourceKey;
+        const auto found = byKey.constFind(pairs[i].sourceKey);
+        if (found == byKey.constEnd())
+            continue; // reported as absent
+        const RepairedEntry& entry = repaired.entries[found.value()];
+        const TensorRecipe& recipe = entry.recipe;
+        if (!entry.sourceKey.isEmpty())
+            side.key = entry.sourceKey;
+        const bool unchanged = !recipe.transpose && recipe.resize == TensorRecipe::Resize::None &&
+                               recipe.castTo == DType::Unknown && recipe.tensor;
+        if (unchanged && recipe.origin == TensorRecipe::Origin::Source) {
+            side.checkpoint = &source;
+            side.tensor = recipe.tensor;
+        } else if (unchanged && recipe.origin == TensorRecipe::Origin::Target) {
+            // take_from_target alone writes the target's bytes as they are: read them in place.
+            side.checkpoint = &target;
+            side.tensor = recipe.tensor;
+            side.inTarget = true;
+        } else {
+            side.computed = &entry;
+            side.computedView = repaired.view.entries[found.value()].tensor;
+        }
+    }
+    return compareSides(source, sides, target, targetEntries, pairs, options, progress, cancel);
 }
 
 StatisticsResult tensorStatistics(const Checkpoint& checkpoint, const StateDictEntry& entry, int bins,

@@ -12,6 +12,7 @@
 namespace statescope {
 
 class Checkpoint;
+class RepairedStateDict;
 
 struct ValueDiffOptions
 {
@@ -67,6 +68,17 @@ ValueDiffResult compareValues(const Checkpoint& source, const QVector<StateDictE
                               const Checkpoint& target, const QVector<StateDictEntry>& targetEntries,
                               const QVector<ValuePair>& pairs, const ValueDiffOptions& options,
                               const ValueProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);
+
+// Compares what a repair plan writes for each output key with the target. `pairs` name output keys (as
+// valuePairsOf gives them); each entry's sourceKey becomes the key in the source file (the output key when the
+// plan made the tensor up). A byte-for-byte copy, and a tensor taken from the target unchanged, are read in
+// place as compareValues reads them; every other recipe (transpose, resize, cast, fill_num_batches_tracked)
+// is computed by TensorEngine::computeTensor, the very call the export writes it with, one tensor at a time
+// per thread, so what is compared is what `fix` and Export would write.
+ValueDiffResult compareRepairedValues(const Checkpoint& source, const RepairedStateDict& repaired,
+                                      const Checkpoint& target, const QVector<StateDictEntry>& targetEntries,
+                                      const QVector<ValuePair>& pairs, const ValueDiffOptions& options,
+                                      const ValueProgress& progress = {}, const std::atomic<bool>* cancel = nullptr);
 
 struct StatisticsResult
 {

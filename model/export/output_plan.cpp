@@ -1,4 +1,5 @@
 #include "output_plan.h"
+#include "repair/recipe_job.h"
 
 #include "diff/tensor_view.h"
 #include "formats/format_error.h"
@@ -214,31 +215,7 @@ OutputPlan::Bytes OutputPlan::copyAsContiguous(const Checkpoint& checkpoint, con
 
 OutputPlan::Bytes OutputPlan::compute(const RepairedEntry& entry, TensorEngine** engine) const
 {
-    const TensorRecipe& recipe = entry.recipe;
-    const QString sourceKey = entry.sourceKey.isEmpty() ? entry.key : entry.sourceKey;
-    TensorJob job;
-    if (recipe.origin != TensorRecipe::Origin::Zero) {
-        const Checkpoint* from = recipe.origin == TensorRecipe::Origin::Target ? m_target : &m_source;
-        if (!from || !recipe.tensor)
-            throw FormatError(entry.key + QLatin1String(": the plan takes this tensor from a checkpoint that was not given"));
-        job.input = viewOf(*from, *recipe.tensor, recipe.origin == TensorRecipe::Origin::Target ? entry.key : sourceKey);
-    }
-    job.transpose = recipe.transpose;
-    switch (recipe.resize) {
-    case TensorRecipe::Resize::None: job.resize = TensorJob::Resize::None; break;
-    case TensorRecipe::Resize::SlicePad: job.resize = TensorJob::Resize::SlicePad; break;
-    case TensorRecipe::Resize::Interpolate: job.resize = TensorJob::Resize::Interpolate; break;
-    }
-    job.resizeTo = recipe.resizeTo;
-    if (recipe.padFrom) {
-        if (!m_target)
-            throw FormatError(entry.key + QLatin1String(": the plan pads from the target, but no target was given"));
-        job.padFrom = viewOf(*m_target, *recipe.padFrom, entry.key);
-    }
-    job.prefixTokens = recipe.prefixTokens;
-    job.castTo = recipe.castTo;
-    job.outDtype = recipe.dtype;
-    job.outShape = recipe.shape;
+    const TensorJob job = recipeJob(entry, m_source, m_target, viewOf);
     Bytes bytes;
     QString error;
     if (requireEngine(engine).computeTensor(job, &bytes.owned, &error) != EngineStatus::Done)

@@ -101,9 +101,16 @@ void ValueWorker::compare(quint64 job, const DiffSnapshot& snapshot, const Cance
     if (snapshot.verdict && snapshot.source && snapshot.target) {
         // compareValues throttles its progress to one call per 100 ms.
         const ValueProgress progress = [this, job](qint64 done, qint64 total) { Q_EMIT this->progress(job, done, total); };
-        *result = statescope::compareValues(*snapshot.source, snapshot.sourceDict.entries, *snapshot.target,
-                                            snapshot.targetDict.entries, valuePairsOf(*snapshot.verdict),
-                                            ValueDiffOptions(), progress, cancel.get());
+        // With a plan, each key is compared as the export would write it (a cast, transposed or resized tensor
+        // is computed); without one (snapshots made in tests) the view is the file.
+        const QVector<ValuePair> pairs = valuePairsOf(*snapshot.verdict);
+        if (snapshot.repaired)
+            *result = compareRepairedValues(*snapshot.source, *snapshot.repaired, *snapshot.target,
+                                            snapshot.targetDict.entries, pairs, ValueDiffOptions(), progress, cancel.get());
+        else
+            *result = statescope::compareValues(*snapshot.source, snapshot.sourceDict.entries, *snapshot.target,
+                                                snapshot.targetDict.entries, pairs, ValueDiffOptions(), progress,
+                                                cancel.get());
     }
     Q_EMIT compared(job, result);
 }

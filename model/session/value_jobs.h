@@ -72,7 +72,8 @@ public:
     explicit ValueJobs(Session* session, QObject* parent = nullptr);
     ~ValueJobs() override;
 
-    // Compares every pair of the snapshot that torch would copy with equal shapes (valuePairsOf).
+    // Compares every pair of the snapshot that torch would copy with equal shapes (valuePairsOf), each source
+    // tensor as the export would write it under the snapshot's plan (compareRepairedValues).
     void compareValues(const DiffSnapshot& snapshot);
     // Stops the running comparison; its result, even a complete one, is dropped.
     void cancelCompare();
