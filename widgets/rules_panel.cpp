@@ -62,6 +62,9 @@ RulesPanel::RulesPanel(QWidget* parent) : QWidget(parent)
     layout->addLayout(buttons);
 
     connect(m_model, &PlanModel::editRequested, this, &RulesPanel::planEdited);
+    connect(m_model, &PlanModel::ruleMoveRequested, this, [this](int, int to) {
+        m_list->setCurrentIndex(m_model->index(to)); // as Up/Down do: the moved rule stays current
+    });
     connect(m_list, &QListView::doubleClicked, this, [this](const QModelIndex& index) {
         Q_EMIT editRuleRequested(index.row());
     });
