@@ -358,6 +358,10 @@ relative L2-Änderung %2</translation>
         <source>After the rules</source>
         <translation>Nach den Regeln</translation>
     </message>
+    <message>
+        <source>Waiting for the value comparison (Cancel in the status bar)...</source>
+        <translation>Wartet auf den Wertevergleich (Abbrechen in der Statusleiste) …</translation>
+    </message>
 </context>
 <context>
     <name>statescope::DiffTreeModel</name>

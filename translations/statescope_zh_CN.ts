@@ -356,6 +356,10 @@ relative L2 change %2</source>
         <source>After the rules</source>
         <translation>应用规则后</translation>
     </message>
+    <message>
+        <source>Waiting for the value comparison (Cancel in the status bar)...</source>
+        <translation>正在等待数值比较完成（可在状态栏中取消）…</translation>
+    </message>
 </context>
 <context>
     <name>statescope::DiffTreeModel</name>
