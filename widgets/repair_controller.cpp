@@ -209,9 +209,9 @@ void RepairController::installMenus()
 const DiffSides& RepairController::sides()
 {
     const DiffSnapshot& snapshot = m_session->diff();
-    if (m_sidesOf != snapshot.verdict.get()) {
+    if (m_sidesOf != snapshot.verdict) {
         m_sides = DiffSides(snapshot);
-        m_sidesOf = snapshot.verdict.get();
+        m_sidesOf = snapshot.verdict;
     }
     return m_sides;
 }

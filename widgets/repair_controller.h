@@ -7,6 +7,8 @@
 #include <QObject>
 #include <QPointer>
 
+#include <memory>
+
 class QAction;
 class QMenu;
 class QMessageBox;
@@ -86,7 +88,9 @@ private:
     QPointer<SuggestionsDialog> m_suggestionsDialog;
     QPointer<QMessageBox> m_message;
     DiffSides m_sides;
-    const void* m_sidesOf = nullptr; // the verdict m_sides was built for
+    // The verdict m_sides was built for, held: a raw pointer could match a newer verdict allocated where a
+    // freed one was, and then the menus and drops used the previous diff's sides.
+    std::shared_ptr<const DiffResult> m_sidesOf;
 };
 
 } // namespace statescope
