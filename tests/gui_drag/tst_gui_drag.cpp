@@ -12,6 +12,7 @@
 #include "session/diff_tree_model.h"
 #include "session/plan_model.h"
 #include "support/fixtures.h"
+#include "support/window_test.h"
 
 #include <QApplication>
 #include <QCursor>
@@ -73,37 +74,14 @@ struct DragRun
 
 } // namespace
 
-class TestGuiDrag : public QObject
+class TestGuiDrag : public WindowTest
 {
     Q_OBJECT
 private:
-    std::unique_ptr<MainWindow> m_window;
     QStringList m_sourceKeys; // torch's
     QStringList m_targetKeys;
 
-    Session* session() const { return m_window->session(); }
-    RepairController* repair() const { return m_window->repair(); }
-    QTreeView* view(Side side) const { return m_window->pane(side)->view(); }
     QListView* rulesList() const { return repair()->rulesPanel()->list(); }
-
-    QModelIndex row(const QString& key) const
-    {
-        return m_window->filterModel()->mapFromSource(m_window->diffModel()->indexOfKey(key));
-    }
-    RowStatus status(const QString& key) const
-    {
-        return static_cast<RowStatus>(m_window->diffModel()->indexOfKey(key).data(DiffTreeModel::StatusRole).toInt());
-    }
-
-    bool waitForDiff(const std::function<void()>& change)
-    {
-        QSignalSpy ready(session(), &Session::diffReady);
-        QSignalSpy failed(session(), &Session::diffFailed);
-        change();
-        if (!QTest::qWaitFor([&] { return (ready.count() + failed.count()) > 0 && !session()->isBusy(); }, 20000))
-            return false;
-        return failed.isEmpty();
-    }
 
     // Only the rows of `keys` and their modules expanded, scrolled to the top: every row is in sight of both
     // trees (which expand and scroll together).

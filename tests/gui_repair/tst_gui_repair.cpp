@@ -13,6 +13,7 @@
 #include "session/diff_tree_model.h"
 #include "session/plan_model.h"
 #include "support/fixtures.h"
+#include "support/window_test.h"
 
 #include <QAction>
 #include <QClipboard>
@@ -114,39 +115,12 @@ struct DropResult
 
 } // namespace
 
-class TestGuiRepair : public QObject
+class TestGuiRepair : public WindowTest
 {
     Q_OBJECT
 private:
-    std::unique_ptr<MainWindow> m_window;
     QStringList m_sourceKeys; // torch's
     QStringList m_targetKeys;
-
-    Session* session() const { return m_window->session(); }
-    RepairController* repair() const { return m_window->repair(); }
-    QTreeView* view(Side side) const { return m_window->pane(side)->view(); }
-
-    QModelIndex row(const QString& key) const
-    {
-        return m_window->filterModel()->mapFromSource(m_window->diffModel()->indexOfKey(key));
-    }
-    RowStatus status(const QString& key) const
-    {
-        return static_cast<RowStatus>(m_window->diffModel()->indexOfKey(key).data(DiffTreeModel::StatusRole).toInt());
-    }
-
-    // Waits for the diff that `change` starts; false when it failed (the message in *failure).
-    bool waitForDiff(const std::function<void()>& change, QString* failure = nullptr)
-    {
-        QSignalSpy ready(session(), &Session::diffReady);
-        QSignalSpy failed(session(), &Session::diffFailed);
-        change();
-        if (!QTest::qWaitFor([&] { return (ready.count() + failed.count()) > 0 && !session()->isBusy(); }, 20000))
-            return false;
-        if (failure && failed.count() > 0)
-            *failure = failed.first().first().toString();
-        return failed.isEmpty();
-    }
 
     // Sends what a drag of `dragged` over `onto` (a row of `target`) and a drop there would deliver.
     DropResult dropOn(Side targetSide, const QModelIndex& onto, const DraggedKey& dragged)
