@@ -32,10 +32,12 @@
 #include <QMenuBar>
 #include <QVBoxLayout>
 #include <QMessageBox>
+#include <QPointer>
 #include <QProgressBar>
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QThreadPool>
 #include <QTimer>
 
 namespace statescope {
@@ -319,20 +321,35 @@ void MainWindow::chooseFile(Side side)
 
 void MainWindow::openDemo()
 {
-    // The demo pair ships inside the executable; readers map real files, so copy them out once.
+    // The demo pair ships inside the executable; readers map real files, so it is copied out once per open,
+    // on a pool thread (the GUI thread touches no file), and opened when both copies are there.
     const QString dir = QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QLatin1String("/demo");
-    QDir().mkpath(dir);
-    const QString names[2] = {QStringLiteral("demo_source.pt"), QStringLiteral("demo_target.pt")};
-    for (int side = 0; side < 2; ++side) {
-        const QString out = dir + QLatin1Char('/') + names[side];
-        QFile::remove(out);
-        if (!QFile::copy(QLatin1String(":/demo/") + names[side], out)) {
-            statusBar()->showMessage(tr("Cannot write the demo checkpoints to %1").arg(dir));
-            return;
+    QPointer<MainWindow> self(this);
+    QThreadPool::globalInstance()->start([self, dir] {
+        const QString names[2] = {QStringLiteral("demo_source.pt"), QStringLiteral("demo_target.pt")};
+        QStringList paths;
+        QDir().mkpath(dir);
+        for (const QString& name : names) {
+            const QString out = dir + QLatin1Char('/') + name;
+            QFile::remove(out);
+            if (!QFile::copy(QLatin1String(":/demo/") + name, out)) {
+                paths.clear();
+                break;
+            }
+            QFile::setPermissions(out, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+            paths << out;
         }
-        QFile::setPermissions(out, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
-        openFile(static_cast<Side>(side), out);
-    }
+        QMetaObject::invokeMethod(qApp, [self, dir, paths] {
+            if (!self)
+                return;
+            if (paths.size() != 2) {
+                self->statusBar()->showMessage(tr("Cannot write the demo checkpoints to %1").arg(dir));
+                return;
+            }
+            self->openFile(Side::Source, paths[0]);
+            self->openFile(Side::Target, paths[1]);
+        }, Qt::QueuedConnection);
+    });
 }
 
 void MainWindow::updateTitle()
