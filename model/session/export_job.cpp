@@ -84,10 +84,7 @@ ExportJob::ExportJob(Session* session, QObject* parent) : QObject(parent)
 {
     qRegisterMetaType<ExportOutcome>();
     qRegisterMetaType<ExportOptions>();
-    m_worker = new ExportWorker;
-    m_worker->moveToThread(session->workerThread());
-    connect(session->workerThread(), &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(session, &QObject::destroyed, this, [this] { m_worker = nullptr; });
+    session->startWorker(this, &m_worker);
     connect(m_worker, &ExportWorker::progress, this, [this](quint64 job, qint64 done, qint64 total) {
         if (job == m_job)
             Q_EMIT progress(done, total);

@@ -32,10 +32,7 @@ void RulesFileWorker::load(quint64 job, const QString& path)
 RulesFileJobs::RulesFileJobs(Session* session, QObject* parent) : QObject(parent)
 {
     qRegisterMetaType<RepairPlan>();
-    m_worker = new RulesFileWorker;
-    m_worker->moveToThread(session->workerThread());
-    connect(session->workerThread(), &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(session, &QObject::destroyed, this, [this] { m_worker = nullptr; });
+    session->startWorker(this, &m_worker);
     connect(m_worker, &RulesFileWorker::saved, this, [this](quint64 job, const QString& path, int ruleCount) {
         if (finish(job))
             Q_EMIT saved(path, ruleCount);

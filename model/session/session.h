@@ -32,8 +32,17 @@ public:
     const OpenedCheckpoint& opened(Side side) const { return m_opened[static_cast<int>(side)]; }
     QString path(Side side) const { return m_paths[static_cast<int>(side)]; }
     const QThread* workerThread() const { return &m_thread; }
-    // For job objects of other parts (value comparison) that live on the same worker thread.
-    QThread* workerThread() { return &m_thread; }
+    // Creates the worker object of a job handle (value comparison, suggestions, export, rules files) on this
+    // session's thread: it is deleted when the thread ends, and *worker becomes null when the session goes,
+    // so the handle never posts to a deleted worker.
+    template <typename Worker>
+    void startWorker(QObject* handle, Worker** worker)
+    {
+        *worker = new Worker;
+        (*worker)->moveToThread(&m_thread);
+        connect(&m_thread, &QThread::finished, *worker, &QObject::deleteLater);
+        connect(this, &QObject::destroyed, handle, [worker] { *worker = nullptr; });
+    }
     // Which state dict of each side the diff uses (index into its candidates); re-runs the diff.
     void selectStateDict(Side side, int index);
     int selectedStateDict(Side side) const { return m_selected[static_cast<int>(side)]; }

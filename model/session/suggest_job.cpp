@@ -23,10 +23,7 @@ void SuggestWorker::run(quint64 job, const DiffSnapshot& snapshot)
 SuggestJobs::SuggestJobs(Session* session, QObject* parent) : QObject(parent)
 {
     qRegisterMetaType<SuggestionList>();
-    m_worker = new SuggestWorker;
-    m_worker->moveToThread(session->workerThread());
-    connect(session->workerThread(), &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(session, &QObject::destroyed, this, [this] { m_worker = nullptr; });
+    session->startWorker(this, &m_worker);
     connect(session, &Session::diffReady, this, [this] { m_job = 0; }); // suggestions for an older diff
     connect(m_worker, &SuggestWorker::ready, this, [this](quint64 job, const SuggestionList& suggestions) {
         if (job != m_job)

@@ -126,14 +126,10 @@ ValueJobs::ValueJobs(Session* session, QObject* parent) : QObject(parent), m_ses
 {
     qRegisterMetaType<PairStatistics>();
     qRegisterMetaType<ValueDiffPtr>();
-    m_worker = new ValueWorker;
-    m_worker->moveToThread(session->workerThread());
-    connect(session->workerThread(), &QThread::finished, m_worker, &QObject::deleteLater);
+    session->startWorker(this, &m_worker);
     connect(m_worker, &ValueWorker::progress, this, &ValueJobs::onProgress);
     connect(m_worker, &ValueWorker::compared, this, &ValueJobs::onCompared);
     connect(m_worker, &ValueWorker::statisticsReady, this, &ValueJobs::onStatistics);
-    // The worker goes with the session's thread.
-    connect(session, &QObject::destroyed, this, [this] { m_worker = nullptr; });
     // Any new diff makes the values stale.
     connect(session, &Session::diffReady, this, &ValueJobs::invalidate);
     // Opening a file queues behind a running comparison on the same thread: a user who opens something new
