@@ -367,8 +367,7 @@ ValueDiffResult compareRepairedValues(const Checkpoint& source, const RepairedSt
         const TensorRecipe& recipe = entry.recipe;
         if (!entry.sourceKey.isEmpty())
             side.key = entry.sourceKey;
-        const bool unchanged = !recipe.transpose && recipe.resize == TensorRecipe::Resize::None &&
-                               recipe.castTo == DType::Unknown && recipe.tensor;
+        const bool unchanged = recipe.keepsBytes() && recipe.tensor;
         if (unchanged && recipe.origin == TensorRecipe::Origin::Source) {
             side.checkpoint = &source;
             side.tensor = recipe.tensor;

@@ -41,11 +41,13 @@ struct TensorRecipe
     DType dtype = DType::Unknown;
     QVector<qint64> shape;
 
-    // A byte-for-byte copy of a source tensor: what `fix --auto` restricts itself to.
-    bool isPlainCopy() const
+    // The tensor it takes (from the source or the target) is written as it is: no transpose, resize or cast.
+    bool keepsBytes() const
     {
-        return origin == Origin::Source && !transpose && resize == Resize::None && castTo == DType::Unknown;
+        return origin != Origin::Zero && !transpose && resize == Resize::None && castTo == DType::Unknown;
     }
+    // A byte-for-byte copy of a source tensor: what `fix --auto` restricts itself to.
+    bool isPlainCopy() const { return origin == Origin::Source && keepsBytes(); }
 };
 
 struct RepairedEntry
