@@ -1094,10 +1094,6 @@ relative L2-Änderung %2</translation>
         <source>Disable rule %1</source>
         <translation>Regel %1 deaktivieren</translation>
     </message>
-    <message>
-        <source>Move rule %1 to %2</source>
-        <translation>Regel %1 an Position %2 verschieben</translation>
-    </message>
 </context>
 <context>
     <name>statescope::PlotExport</name>

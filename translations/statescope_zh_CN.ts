@@ -1085,10 +1085,6 @@ relative L2 change %2</source>
         <source>Disable rule %1</source>
         <translation>禁用规则 %1</translation>
     </message>
-    <message>
-        <source>Move rule %1 to %2</source>
-        <translation>将规则 %1 移至 %2</translation>
-    </message>
 </context>
 <context>
     <name>statescope::PlotExport</name>

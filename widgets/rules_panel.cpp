@@ -62,9 +62,7 @@ RulesPanel::RulesPanel(QWidget* parent) : QWidget(parent)
     layout->addLayout(buttons);
 
     connect(m_model, &PlanModel::editRequested, this, &RulesPanel::planEdited);
-    connect(m_model, &PlanModel::ruleMoveRequested, this, [this](int, int to) {
-        m_list->setCurrentIndex(m_model->index(to)); // as Up/Down do: the moved rule stays current
-    });
+    connect(m_model, &PlanModel::ruleMoveRequested, this, &RulesPanel::moveRule); // a drag within the list
     connect(m_list, &QListView::doubleClicked, this, [this](const QModelIndex& index) {
         Q_EMIT editRuleRequested(index.row());
     });
@@ -105,6 +103,11 @@ void RulesPanel::moveCurrent(int delta)
     const int to = from + delta;
     if (from < 0 || to < 0 || to >= m_model->rowCount())
         return;
+    moveRule(from, to);
+}
+
+void RulesPanel::moveRule(int from, int to)
+{
     Q_EMIT planEdited(m_model->plan().withRuleMoved(from, to), tr("Move rule %1 to %2").arg(from + 1).arg(to + 1));
     m_list->setCurrentIndex(m_model->index(to));
 }

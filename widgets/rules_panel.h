@@ -30,6 +30,7 @@ public:
 
 public Q_SLOTS:
     void moveCurrent(int delta);
+    void moveRule(int from, int to); // one undoable edit; the moved rule stays current
     void deleteCurrent();
     void editCurrent();
 

@@ -119,10 +119,8 @@ bool PlanModel::dropMimeData(const QMimeData* data, Qt::DropAction action, int r
     int before = row >= 0 ? row : (parent.isValid() ? parent.row() : int(m_plan.rules.size()));
     int to = before > from ? before - 1 : before; // the index it has once taken out of the list
     to = qBound(0, to, int(m_plan.rules.size()) - 1);
-    if (to != from) {
-        Q_EMIT editRequested(m_plan.withRuleMoved(from, to), tr("Move rule %1 to %2").arg(from + 1).arg(to + 1));
+    if (to != from)
         Q_EMIT ruleMoveRequested(from, to);
-    }
     // Never let the view remove the dragged row itself: the plan changes through the session only.
     return false;
 }

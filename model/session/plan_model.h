@@ -44,8 +44,8 @@ public:
 Q_SIGNALS:
     // A user edit: `plan` is the whole new plan, `text` names the change for the undo history.
     void editRequested(const statescope::RepairPlan& plan, const QString& text);
-    // Follows editRequested() when a drag within the list moved rule `from` to `to`, so the view can keep
-    // the dragged rule current (the reset that shows the new plan would leave the old row current).
+    // A drag within the list moves rule `from` to `to`: the view makes it the same edit as its Up/Down
+    // buttons (and keeps the moved rule current, which a reset showing the new plan would not).
     void ruleMoveRequested(int from, int to);
 
 private:
