@@ -80,9 +80,7 @@ InspectorTools::InspectorTools(MainWindow* window) : QObject(window), m_window(w
     // Made after the window's own handler: the panes have their diff delegates by now, which ours replace.
     connect(m_session, &Session::diffReady, this, [this] {
         m_exportAction->setEnabled(true);
-        installDelegates();
-        if (m_exportDialog && !m_exportDialog->isVisible())
-            m_exportDialog->prepare();
+        installDelegates(); // the export dialog follows the session by itself, and is prepared when opened
     });
     installDelegates();
 }
