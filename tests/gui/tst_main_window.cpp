@@ -30,6 +30,31 @@
 using namespace statescope;
 using namespace statescope::test;
 
+namespace {
+
+// One case of gen_diff_pairs.py's record of what torch said ({} when there is none by that name).
+QJsonObject diffPairCase(const QString& name)
+{
+    QFile cases(fixture(QStringLiteral("diff_pairs.expected.json")));
+    if (!cases.open(QIODevice::ReadOnly))
+        return {};
+    for (const auto& c : QJsonDocument::fromJson(cases.readAll()).object().value(QLatin1String("cases")).toArray()) {
+        if (c.toObject().value(QLatin1String("name")).toString() == name)
+            return c.toObject();
+    }
+    return {};
+}
+
+// torch's own error text for a case, with the model name the window's diff uses ("Model" for a checkpoint
+// target) in place of the class the generator loaded into.
+QString torchErrorForModel(const QJsonObject& c)
+{
+    return c.value(QLatin1String("torch_error")).toString().replace(
+        c.value(QLatin1String("model_name")).toString() + QLatin1Char(':'), QStringLiteral("Model:"));
+}
+
+} // namespace
+
 class TestMainWindow : public QObject
 {
     Q_OBJECT
@@ -109,19 +134,11 @@ void TestMainWindow::brokenFileShowsError()
     QVERIFY(shown);
 }
 
-// Both sides open: the worker computes torch's verdict, the load report shows torch's exact text, and
-// Alt+Down / Alt+Up move one shared selection through the differences on both sides.
 // torch's Missing/Unexpected lines name every key on one line; the report shows one key per line (cheap to
 // lay out and paint) and every copy still gives torch's exact words.
 void TestMainWindow::loadReportShowsKeysByLineAndCopiesTorchText()
 {
-    QFile cases(fixture(QStringLiteral("diff_pairs.expected.json")));
-    QVERIFY(cases.open(QIODevice::ReadOnly));
-    QJsonObject mixed;
-    for (const auto& c : QJsonDocument::fromJson(cases.readAll()).object().value(QLatin1String("cases")).toArray()) {
-        if (c.toObject().value(QLatin1String("name")).toString() == QLatin1String("mixed"))
-            mixed = c.toObject();
-    }
+    const QJsonObject mixed = diffPairCase(QStringLiteral("mixed"));
     QVERIFY(!mixed.isEmpty());
     const int missing = mixed.value(QLatin1String("missing")).toArray().size();
     QVERIFY(missing > 2);
@@ -132,9 +149,7 @@ void TestMainWindow::loadReportShowsKeysByLineAndCopiesTorchText()
     window.openFile(Side::Source, fixture(mixed.value(QLatin1String("source")).toString()));
     window.openFile(Side::Target, fixture(mixed.value(QLatin1String("target")).toString()));
     QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
-    const QString torchError = mixed.value(QLatin1String("torch_error")).toString()
-                                   .replace(mixed.value(QLatin1String("model_name")).toString() + QLatin1Char(':'),
-                                            QStringLiteral("Model:"));
+    const QString torchError = torchErrorForModel(mixed);
     LoadReportView* report = window.loadReport();
     QVERIFY2(report->text().contains(torchError), qPrintable(report->text()));
 
@@ -166,15 +181,11 @@ void TestMainWindow::loadReportShowsKeysByLineAndCopiesTorchText()
     QVERIFY(torchError.contains(copied.section(QLatin1Char('\n'), 0, 0)));
 }
 
+// Both sides open: the worker computes torch's verdict, the load report shows torch's exact text, and
+// Alt+Down / Alt+Up move one shared selection through the differences on both sides.
 void TestMainWindow::diffShowsVerdictAndNavigates()
 {
-    QFile cases(fixture(QStringLiteral("diff_pairs.expected.json")));
-    QVERIFY(cases.open(QIODevice::ReadOnly));
-    QJsonObject changedHead;
-    for (const auto& c : QJsonDocument::fromJson(cases.readAll()).object().value(QLatin1String("cases")).toArray()) {
-        if (c.toObject().value(QLatin1String("name")).toString() == QLatin1String("changed_head"))
-            changedHead = c.toObject();
-    }
+    const QJsonObject changedHead = diffPairCase(QStringLiteral("changed_head"));
     QVERIFY(!changedHead.isEmpty());
 
     MainWindow window;
@@ -188,10 +199,7 @@ void TestMainWindow::diffShowsVerdictAndNavigates()
     window.openFile(Side::Target, fixture(changedHead.value(QLatin1String("target")).toString()));
     QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
 
-    // torch's own text, with the model name the diff used ("Model" for a checkpoint target).
-    const QString torchError = changedHead.value(QLatin1String("torch_error")).toString()
-                                   .replace(changedHead.value(QLatin1String("model_name")).toString() + QLatin1Char(':'),
-                                            QStringLiteral("Model:"));
+    const QString torchError = torchErrorForModel(changedHead);
     QVERIFY2(window.loadReport()->text().contains(torchError), qPrintable(window.loadReport()->text()));
 
     // Both panes show the same model and share one selection.
