@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-cmake --preset dev
-cmake --build --preset dev -j "$(nproc)" --target statescope
+source scripts/toolchain.sh
+"$STATESCOPE_CMAKE" --preset dev
+"$STATESCOPE_CMAKE" --build --preset dev -j "$(nproc)" --target statescope
 exec build/bin/statescope --demo

@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build}
-cmake --build "$build" --target statescope >/dev/null
+source scripts/toolchain.sh
+"$STATESCOPE_CMAKE" --build "$build" --target statescope >/dev/null
 bin=$build/bin/statescope
 demo=resources/demo
 work=$(mktemp -d)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: run_smoke.sh SOURCE_DIR FUZZ_BUILD_DIR FIXTURE_DIR SECONDS
+# Usage: run_smoke.sh SOURCE_DIR FUZZ_BUILD_DIR FIXTURE_DIR SECONDS [CMAKE]
 # Configures and builds the libFuzzer targets with clang (the fuzz preset's settings), makes the seed corpus
 # from the fixtures, replays tests/fuzz/regressions, then fuzzes each target for SECONDS. Any crash, leak,
 # timeout, out-of-memory or sanitizer report fails the test, and the input that caused it is printed in base64.
@@ -9,6 +9,7 @@ source_dir=$1
 build_dir=$2
 fixture_dir=$3
 seconds=$4
+cmake=${5:-cmake} # the CMake that configured the main build (not whichever is first on PATH)
 fuzzers=(fuzz_pickle fuzz_safetensors fuzz_checkpoint)
 
 fail() { echo "fuzz_smoke: $*" >&2; exit 1; }
@@ -16,7 +17,7 @@ fail() { echo "fuzz_smoke: $*" >&2; exit 1; }
 command -v clang++ >/dev/null || fail "clang++ not found (scripts/install-deps.sh installs clang and libclang-rt-dev)"
 
 mkdir -p "$build_dir"
-cmake -S "$source_dir" -B "$build_dir" -G Ninja \
+"$cmake" -S "$source_dir" -B "$build_dir" -G Ninja \
   -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
   -DSTATESCOPE_BUILD_FUZZERS=ON -DSTATESCOPE_BUILD_TESTS=OFF -DSTATESCOPE_WITH_TORCH=OFF >"$build_dir/configure.log" 2>&1 ||
   { tail -n 60 "$build_dir/configure.log" >&2; fail "configuring the fuzz build failed"; }
