@@ -4,6 +4,7 @@
 #include "checkpoint/state_dict.h"
 #include "cli_output.h"
 #include "cli_state_dict.h"
+#include "cli_torch_version.h"
 #include "diff/diff_report.h"
 #include "diff/load_verdict.h"
 #include "diff/target_model.h"
@@ -69,9 +70,13 @@ int runDiff(const QStringList& arguments)
         QStringLiteral("rules"),
         QStringLiteral("Apply this rules file (CLI.md) to SOURCE first; its source_dict applies unless --source-dict."),
         QStringLiteral("RULES"));
-    parser.addOptions({json, format, sourceDict, targetDict, modelName, values, atol, rtol, rules});
+    const QCommandLineOption torchVersion = torchVersionOption();
+    parser.addOptions({json, format, sourceDict, targetDict, modelName, values, atol, rtol, rules, torchVersion});
     if (const int status = parseArguments(parser, arguments); status >= 0)
         return status;
+    const std::optional<LoadRules> loadRules = loadRulesOption(parser, torchVersion);
+    if (!loadRules)
+        return 2;
     const QStringList files = parser.positionalArguments();
     if (files.size() != 2)
         return fail(QStringLiteral("diff takes exactly SOURCE and TARGET (see statescope diff --help)"));
@@ -110,7 +115,7 @@ int runDiff(const QStringList& arguments)
             name = model.className().isEmpty() ? QStringLiteral("Model") : model.className();
         // Without --rules the plan is empty and the verdict sees the source as it is.
         const auto repaired = parser.isSet(rules) ? applyPlan(plan, sourceState, &targetState) : nullptr;
-        const auto result = computeLoadVerdict(repaired ? repaired->view : sourceState, model, name);
+        const auto result = computeLoadVerdict(repaired ? repaired->view : sourceState, model, name, *loadRules);
         const DiffSide sourceSide = side(*source, sourceState);
         const DiffSide targetSide = side(*target, targetState);
         keepUntilExit(source);

@@ -3,6 +3,7 @@
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/inspect_report.h"
 #include "cli_output.h"
+#include "cli_torch_version.h"
 #include "diff/load_verdict.h"
 #include "diff/target_model.h"
 #include "export/exporter.h"
@@ -36,27 +37,41 @@ int runFix(const QStringList& arguments)
                                                       "renames matched by structure, num_batches_tracked)."));
     const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Where to write."),
                                     QStringLiteral("OUT"));
-    const QCommandLineOption format(QStringLiteral("format"), QStringLiteral("torch (default) or safetensors."),
-                                    QStringLiteral("FORMAT"), QStringLiteral("torch"));
+    const QCommandLineOption format(QStringLiteral("format"),
+                                    QStringLiteral("torch or safetensors (default: by OUT's extension, .safetensors -> "
+                                                   "safetensors, anything else -> torch)."),
+                                    QStringLiteral("FORMAT"));
     const QCommandLineOption stateDictOnly(QStringLiteral("state-dict-only"),
                                            QStringLiteral("Write the repaired state dict alone, without the container."));
     const QCommandLineOption saveRules(QStringLiteral("save-rules"), QStringLiteral("Also write the plan used."),
                                        QStringLiteral("RULES"));
     const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("Write even when the result would not load."));
-    parser.addOptions({target, rules, automatic, output, format, stateDictOnly, saveRules, force});
+    const QCommandLineOption torchVersion = torchVersionOption();
+    parser.addOptions({target, rules, automatic, output, format, stateDictOnly, saveRules, force, torchVersion});
     if (const int status = parseArguments(parser, arguments); status >= 0)
         return status;
+    const std::optional<LoadRules> loadRules = loadRulesOption(parser, torchVersion);
+    if (!loadRules)
+        return 2;
     const QStringList files = parser.positionalArguments();
     if (files.size() != 1 || !parser.isSet(target) || !parser.isSet(output))
         return fail(QStringLiteral("fix takes SOURCE --target TARGET (--rules RULES | --auto) -o OUT (see statescope fix --help)"));
     if (parser.isSet(rules) == parser.isSet(automatic))
         return fail(QStringLiteral("fix needs exactly one of --rules RULES and --auto"));
     ExportOptions options;
-    const QString formatName = parser.value(format);
+    // CLI.md: the format follows --format, else OUT's extension; an extension that contradicts --format is
+    // an error (a torch zip named .safetensors would fail in every safetensors reader).
+    const bool safetensorsName = parser.value(output).endsWith(QLatin1String(".safetensors"), Qt::CaseInsensitive);
+    const QString formatName = parser.isSet(format) ? parser.value(format)
+                               : safetensorsName   ? QStringLiteral("safetensors")
+                                                   : QStringLiteral("torch");
     if (formatName == QLatin1String("safetensors"))
         options.format = ExportOptions::Format::SafeTensors;
     else if (formatName != QLatin1String("torch"))
         return fail(QLatin1String("--format takes torch or safetensors, not '") + formatName + QLatin1Char('\''));
+    if (formatName == QLatin1String("torch") && safetensorsName)
+        return fail(QLatin1String("--format torch contradicts the output name ") + parser.value(output) +
+                    QLatin1String(" (a .safetensors file must be in safetensors format)"));
     options.stateDictOnly = parser.isSet(stateDictOnly);
     // A file size limit must end in a clean error and no partial output, not in SIGXFSZ killing the process
     // before the temporary file can be removed.
@@ -81,7 +96,7 @@ int runFix(const QStringList& arguments)
             plan = suggestedPlan(sourceState, targetState, model, /*losslessOnly=*/true);
         }
         const auto repaired = applyPlan(plan, sourceState, &targetState);
-        const auto verdict = computeLoadVerdict(repaired->view, model, name);
+        const auto verdict = computeLoadVerdict(repaired->view, model, name, *loadRules);
         if (parser.isSet(saveRules))
             writeRepairPlan(plan, parser.value(saveRules));
         if (!verdict->loadable && !parser.isSet(force)) {

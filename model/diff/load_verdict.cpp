@@ -14,10 +14,14 @@ namespace {
 const QString kExtraState = QStringLiteral("_extra_state");
 const QString kNumBatchesTracked = QStringLiteral("num_batches_tracked");
 
-// The module whose unexpected-key check reports `key`, or -1 when no module does: torch descends while the
-// next component names a child, and stops quietly when it names a local (anything below a parameter is
-// ignored) or when the key ends exactly at a child's name (it never starts with the child's prefix).
-int unexpectedAt(const TargetModel& target, const QString& key)
+// The module whose unexpected-key check reports `key`, or -1 when no module does. torch descends while the
+// next component names a child (the exact "<prefix>_extra_state" is handled before that check, whether the
+// module takes it or not). Where the descent stops:
+// - Torch113: quietly when the component names a local (anything below a parameter is ignored) or when the
+//   key ends exactly at a child's name (it never starts with the child's prefix); reported otherwise;
+// - Current: a key with a further component reports unless that component is a child; a last component
+//   reports unless it is a local.
+int unexpectedAt(const TargetModel& target, const QString& key, LoadRules rules)
 {
     int module = 0;
     qsizetype start = 0;
@@ -25,16 +29,18 @@ int unexpectedAt(const TargetModel& target, const QString& key)
         const TargetModule& m = target.modules().at(module);
         const qsizetype dot = key.indexOf(QLatin1Char('.'), start);
         const QString component = key.mid(start, dot < 0 ? -1 : dot - start);
-        if (m.localIndex.contains(component))
-            return -1;
-        // The exact extra-state key is handled before the loop, whether the module takes it or not.
         if (dot < 0 && component == kExtraState)
             return -1;
+        if (rules == LoadRules::Torch113 && m.localIndex.contains(component))
+            return -1;
+        if (dot < 0) {
+            if (rules == LoadRules::Current)
+                return m.localIndex.contains(component) ? -1 : module;
+            return m.childIndex.contains(component) ? -1 : module;
+        }
         const auto child = m.childIndex.constFind(component);
         if (child == m.childIndex.constEnd())
             return module;
-        if (dot < 0)
-            return -1;
         module = *child;
         start = dot + 1;
     }
@@ -43,8 +49,8 @@ int unexpectedAt(const TargetModel& target, const QString& key)
 class Verdict
 {
 public:
-    Verdict(const StateDict& source, const TargetModel& target, const QString& modelName)
-        : m_modelName(modelName), m_source(source), m_target(target)
+    Verdict(const StateDict& source, const TargetModel& target, const QString& modelName, LoadRules rules)
+        : m_modelName(modelName), m_source(source), m_target(target), m_rules(rules)
     {
         // OrderedDict(pairs): a repeated key keeps its first position and takes the last value.
         for (int i = 0; i < source.entries.size(); ++i)
@@ -60,7 +66,7 @@ public:
         });
         m_unexpectedAt.resize(target.modules().size());
         for (const QString& key : m_order) {
-            const int module = unexpectedAt(target, key);
+            const int module = unexpectedAt(target, key, rules);
             if (module >= 0)
                 m_unexpectedAt[module].push_back(key);
         }
@@ -139,8 +145,11 @@ private:
             m_result->dtypeMismatch.push_back({local.key, tensor.dtype, local.dtype});
         QVector<qint64> sourceShape = tensor.shape;
         bool firstElement = false;
-        // "Backward compatibility: loading 1-dim tensor from 0.3.* to version 0.4+": input_param[0].
-        if (local.shape.isEmpty() && sourceShape.size() == 1) {
+        // "Backward compatibility: loading 1-dim tensor from 0.3.* to version 0.4+": input_param[0]; since
+        // torch 2.x only for a one-element tensor (Current), in 1.13 for any 1-D one.
+        const bool takesFirst = local.shape.isEmpty() && sourceShape.size() == 1 &&
+                                (m_rules == LoadRules::Torch113 || sourceShape.front() == 1);
+        if (takesFirst) {
             if (sourceShape.front() == 0) {
                 abort(QStringLiteral("IndexError"),
                       QStringLiteral("index 0 is out of bounds for dimension 0 with size 0"));
@@ -180,6 +189,7 @@ private:
     const QString m_modelName;
     const StateDict& m_source;
     const TargetModel& m_target;
+    const LoadRules m_rules;
     QHash<QString, int> m_index; // key -> entry holding its tensor
     QSet<QString> m_extraStates; // keys of non-tensor `_extra_state` values
     QStringList m_order;         // unique keys, source order
@@ -190,9 +200,9 @@ private:
 } // namespace
 
 std::shared_ptr<const DiffResult> computeLoadVerdict(const StateDict& source, const TargetModel& target,
-                                                     const QString& modelName)
+                                                     const QString& modelName, LoadRules rules)
 {
-    return Verdict(source, target, modelName).run();
+    return Verdict(source, target, modelName, rules).run();
 }
 
 } // namespace statescope

@@ -20,6 +20,9 @@ QStringList diffArguments(const QJsonObject& pair)
     if (pair.value(QLatin1String("target_kind")).toString() == QLatin1String("checkpoint") &&
         name != QLatin1String("Model"))
         args << QStringLiteral("--model-name") << name;
+    // Without the option the CLI follows torch 2.4 and later; an older oracle is asked for by its version.
+    if (oracleLoadRules() != statescope::LoadRules::Current)
+        args << QStringLiteral("--torch-version") << oracleTorchVersion();
     return args;
 }
 

@@ -2,6 +2,7 @@
 
 // The pairs of tests/fixtures/gen_diff_pairs.py and what real torch did with each.
 
+#include "diff/load_rules.h"
 #include "support/fixtures.h"
 
 #include <QJsonArray>
@@ -31,6 +32,12 @@ inline void addDiffCaseRows()
 #endif
         QTest::newRow(qPrintable(pair.value(QLatin1String("name")).toString())) << pair;
     }
+}
+
+// The load_state_dict rules of the oracle that recorded the cases (its torch version decides them).
+inline LoadRules oracleLoadRules()
+{
+    return loadRulesForTorchVersion(oracleTorchVersion()).value_or(LoadRules::Current);
 }
 
 inline QStringList stringList(const QJsonValue& value)

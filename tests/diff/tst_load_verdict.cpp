@@ -58,7 +58,33 @@ private Q_SLOTS:
     void repeatedKeyKeepsFirstPositionLastTensor();
     void hostileKeysDoNotRecurse();
     void normTypesFromTorchScript();
+    void rulesForTorchVersions_data();
+    void rulesForTorchVersions();
 };
+
+void TestLoadVerdict::rulesForTorchVersions_data()
+{
+    QTest::addColumn<QString>("version");
+    QTest::addColumn<int>("rules"); // -1: not a version
+    QTest::newRow("Debian 12") << QStringLiteral("1.13.1") << int(LoadRules::Torch113);
+    QTest::newRow("before the change") << QStringLiteral("2.3.1+cu121") << int(LoadRules::Torch113);
+    QTest::newRow("the change") << QStringLiteral("2.4.0") << int(LoadRules::Current);
+    QTest::newRow("venv") << QStringLiteral("2.13.0+cpu") << int(LoadRules::Current);
+    QTest::newRow("major.minor") << QStringLiteral("2.6") << int(LoadRules::Current);
+    QTest::newRow("nightly") << QStringLiteral("2.14.0.dev20261101+cpu") << int(LoadRules::Current);
+    QTest::newRow("words") << QStringLiteral("latest") << -1;
+    QTest::newRow("empty") << QString() << -1;
+}
+
+void TestLoadVerdict::rulesForTorchVersions()
+{
+    QFETCH(QString, version);
+    QFETCH(int, rules);
+    const std::optional<LoadRules> got = loadRulesForTorchVersion(version);
+    QCOMPARE(got.has_value(), rules >= 0);
+    if (got)
+        QCOMPARE(int(*got), rules);
+}
 
 void TestLoadVerdict::initTestCase()
 {
@@ -82,7 +108,7 @@ void TestLoadVerdict::torchPairs()
     const QString name = pair.value(QLatin1String("model_name")).toString();
     if (script)
         QCOMPARE(model.className(), name); // the CLI's default NAME for a TorchScript target
-    const auto result = computeLoadVerdict(source.stateDict, model, name);
+    const auto result = computeLoadVerdict(source.stateDict, model, name, oracleLoadRules());
 
     const QJsonValue error = pair.value(QLatin1String("torch_error"));
     QCOMPARE(result->loadable, error.isNull());
@@ -190,11 +216,15 @@ void TestLoadVerdict::hostileKeysDoNotRecurse()
                       {QStringLiteral("m.").repeated(2500) + QStringLiteral("zzz"), makeTensor(arena, {1})}};
     const TargetModel model = TargetModel::fromStateDict(target, QStringLiteral("t.pt"));
     QCOMPARE(model.modules().size(), 5001);
-    const auto result = computeLoadVerdict(source, model, QStringLiteral("Model"));
+    const auto result = computeLoadVerdict(source, model, QStringLiteral("Model"), LoadRules::Torch113);
     QCOMPARE(result->missing, QStringList{deep});
-    // The key below the parameter is ignored, as torch does; the others are unexpected, deepest module last.
+    // torch 1.13 ignores the key below the parameter; the others are unexpected, deepest module last.
     QCOMPARE(result->unexpected.size(), 2);
     QVERIFY(result->unexpected.at(0).size() < result->unexpected.at(1).size());
+    // torch 2.13 reports it too, at the deepest module, before the other key that stops there (source order).
+    const auto current = computeLoadVerdict(source, model, QStringLiteral("Model"));
+    QCOMPARE(current->unexpected,
+             (QStringList{source.entries.at(2).key, source.entries.at(0).key, source.entries.at(1).key}));
 
     // 200000 levels would need 40 G characters of module paths: refused with a message, not attempted.
     StateDict hostile;
