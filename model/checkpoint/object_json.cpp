@@ -27,10 +27,13 @@ QString dictKey(const PyObject* key)
     }
 }
 
-// numpy scalars pickle as numpy.core.multiarray.scalar(dtype('<f8'), raw bytes): decode the common kinds.
+// numpy scalars pickle as numpy.core.multiarray.scalar(dtype('<f8'), raw bytes) (numpy 2: numpy._core...):
+// decode the common kinds.
 bool numpyScalar(const PyOpaque& opaque, QJsonValue* out)
 {
-    if (opaque.className() != QLatin1String("numpy.core.multiarray.scalar") || !opaque.args)
+    if ((opaque.className() != QLatin1String("numpy.core.multiarray.scalar") &&
+         opaque.className() != QLatin1String("numpy._core.multiarray.scalar")) ||
+        !opaque.args)
         return false;
     const auto* args = opaque.args->as<PySequence>();
     if (!args || args->items.size() != 2)

@@ -17,6 +17,19 @@ namespace statescope {
 
 namespace {
 
+// torch 2.x's PyTorchStreamWriter records a 40-digit id that tells saves apart; no loader reads it. Ours is
+// derived from the content (FNV-1a of data.pkl, and the bytes of the storages) so equal inputs give equal files.
+QByteArray serializationId(const QByteArray& pickle, qint64 storageBytes)
+{
+    quint64 hash = 14695981039346656037ull;
+    for (const char c : pickle) {
+        hash ^= quint8(c);
+        hash *= 1099511628211ull;
+    }
+    return QByteArray::number(hash).rightJustified(20, '0') +
+           QByteArray::number(quint64(storageBytes)).rightJustified(20, '0').right(20);
+}
+
 // Input files opened once each for copying, by (checkpoint, file index).
 class SourceFiles
 {
@@ -58,15 +71,16 @@ ExportReport writeTorchArchive(const Checkpoint& source, const StateDict& select
     }
     report.replacedGlobals = pickler.replacedGlobals();
 
-    // torch.save writes the records in the sorted order of their keys as strings ("0", "1", "10", "2", ...);
-    // a torch-written source lies in the same order, so the copy reads it front to back.
+    // torch 2.x's layout (docs/torch-versions.md), which torch 1.13 reads too: data.pkl, .format_version,
+    // .storage_alignment, byteorder, the storages in the order data.pkl first names them (1.13 sorted them
+    // as strings: "0", "1", "10", "2"), version, .data/serialization_id. A source written by torch 2.x lies
+    // in the same order, so the copy reads it front to back.
     QVector<const PickledStorage*> storages;
     qint64 total = 0;
     for (const PickledStorage& s : pickler.storages()) {
         storages.push_back(&s);
         total += s.numel * dtypeElementSize(s.dtype);
     }
-    std::sort(storages.begin(), storages.end(), [](const PickledStorage* a, const PickledStorage* b) { return a->key < b->key; });
 
     AtomicOutput output(out);
     ZipWriter zip(output, QStringLiteral("archive"), forceZip64);
@@ -75,9 +89,11 @@ ExportReport writeTorchArchive(const Checkpoint& source, const StateDict& select
     };
     if (!zip.addRecord(QStringLiteral("data.pkl"), pickle))
         fail(QStringLiteral("writing data.pkl failed"));
-    // As torch 2.x does; 1.13 ignores the record. The bytes are little-endian whatever the source.
-    if (!zip.addRecord(QStringLiteral("byteorder"), QByteArrayView("little")))
-        fail(QStringLiteral("writing byteorder failed"));
+    // 1.13 ignores these three records. The bytes are little-endian whatever the source.
+    if (!zip.addRecord(QStringLiteral(".format_version"), QByteArrayView("1")) ||
+        !zip.addRecord(QStringLiteral(".storage_alignment"), QByteArrayView("64")) ||
+        !zip.addRecord(QStringLiteral("byteorder"), QByteArrayView("little")))
+        fail(QStringLiteral("writing the format records failed"));
 
     SourceFiles files;
     qint64 done = 0;
@@ -109,7 +125,7 @@ ExportReport writeTorchArchive(const Checkpoint& source, const StateDict& select
         if (progress)
             progress(done, total);
     }
-    if (!zip.finish())
+    if (!zip.finish(serializationId(pickle, total)))
         fail(QStringLiteral("finishing the archive failed"));
     output.commit();
     report.bytesWritten = output.bytesWritten();

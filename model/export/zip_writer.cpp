@@ -184,10 +184,13 @@ bool ZipWriter::addMappedRecord(const QString& name, QByteArrayView mapped, int 
     return endRecord(*crc);
 }
 
-bool ZipWriter::finish()
+bool ZipWriter::finish(const QByteArray& serializationId)
 {
-    // PyTorchStreamWriter::writeEndOfFile: the file format version torch 1.13 writes, as the last record.
+    // PyTorchStreamWriter::writeEndOfFile: the file format version (3 in torch 1.13 and 2.x), then in torch
+    // 2.x the save's serialization id.
     if (!addRecord(QStringLiteral("version"), QByteArrayView("3\n", 2)))
+        return false;
+    if (!serializationId.isEmpty() && !addRecord(QStringLiteral(".data/serialization_id"), serializationId))
         return false;
     const qint64 directoryOffset = m_offset;
     for (const Record& record : m_records) {

@@ -40,8 +40,9 @@ public:
     // the bytes are copied file to file by the kernel and never read here; otherwise the CRC is computed from
     // the mapping while the same pages are written, and released behind.
     bool addMappedRecord(const QString& name, QByteArrayView mapped, int fd, qint64 offset, std::optional<quint32> crc);
-    // Writes the `version` record (as the stream writer does, last), the central directory and the end records.
-    bool finish();
+    // Writes the `version` record (as the stream writer does, last), then `.data/serialization_id` when given,
+    // the central directory and the end records.
+    bool finish(const QByteArray& serializationId = {});
 
     // Bytes of the archive so far.
     qint64 size() const { return m_offset; }

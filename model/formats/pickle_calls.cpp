@@ -217,6 +217,9 @@ QString layoutName(const PyObject* layout)
     return QStringLiteral("sparse");
 }
 
+// data is (tensors..., size) in torch 1.13 (COO: indices, values; CSR: crow, col, values) and in torch 2.x,
+// whose COO adds is_coalesced after the size: (indices, values, size, is_coalesced). Values come last among
+// the tensors.
 PyObject* rebuildSparse(PyArena& arena, const PySequence& args, const QString& fn)
 {
     auto* t = arena.make<PyTensor>();
@@ -225,14 +228,20 @@ PyObject* rebuildSparse(PyArena& arena, const PySequence& args, const QString& f
     const auto* data = arg(args, 1, fn)->as<PySequence>();
     if (!data || data->items.size() < 3)
         bad(fn, QStringLiteral("sparse data is not a tuple of tensors and a size"));
-    for (int i = 0; i + 1 < data->items.size(); ++i) {
+    int i = 0;
+    for (; i < data->items.size(); ++i) {
         const auto* part = data->items[i]->as<PyTensor>();
         if (!part)
-            bad(fn, QStringLiteral("sparse component is not a tensor"));
+            break;
         t->components.push_back(part);
     }
-    t->dtype = t->components.back()->dtype; // values come last
-    t->shape = intsArg(data->items.back(), fn, "size");
+    if (t->components.size() < 2 || i >= data->items.size())
+        bad(fn, QStringLiteral("sparse data is not a tuple of tensors and a size"));
+    const bool trailingFlag = i + 2 == data->items.size() && data->items[i + 1]->is(PyKind::Bool);
+    if (i + 1 != data->items.size() && !trailingFlag)
+        bad(fn, QStringLiteral("sparse component is not a tensor"));
+    t->dtype = t->components.back()->dtype;
+    t->shape = intsArg(data->items[i], fn, "size");
     return t;
 }
 

@@ -45,10 +45,12 @@ if out.endswith(".safetensors"):
         sd[k] = torch.frombuffer(bytearray(raw[8 + n + b:8 + n + e]), dtype=names[v["dtype"]]).reshape(v["shape"])
     ck = None
 else:
-    ck = torch.load(out)
+    # The demo's container holds an argparse.Namespace: a full load, as the source needs (torch >= 2.6
+    # refuses both with its default weights_only=True).
+    ck = torch.load(out, weights_only=False)
     sd = ck["state_dict"] if container else ck
 model.load_state_dict(sd, strict=True)
-src = torch.load(source)
+src = torch.load(source, weights_only=False)
 if container:
     assert ck["epoch"] == src["epoch"] and vars(ck["args"]) == vars(src["args"]), "container changed"
     assert ck["optimizer"]["param_groups"] == src["optimizer"]["param_groups"]
@@ -102,6 +104,9 @@ void TestCliFix::suggestedRulesLoadInTorch_data()
                                      << QStringLiteral("plain");
     QTest::newRow("safetensors") << QStringLiteral("fixed.safetensors")
                                  << QStringList{QStringLiteral("--format"), QStringLiteral("safetensors")} << QStringLiteral("plain");
+    // CLI.md: without --format the output's extension decides (the check parses the safetensors header).
+    QTest::newRow("safetensors by extension") << QStringLiteral("by_name.safetensors") << QStringList{}
+                                              << QStringLiteral("plain");
 }
 
 void TestCliFix::suggestedRulesLoadInTorch()
@@ -181,7 +186,7 @@ void TestCliFix::forceWritesAnyway()
                                            QStringLiteral("-o"), out});
     QCOMPARE(r.exitCode, 1);
     QVERIFY(QFile::exists(out));
-    const ProcessResult loads = runPython(QStringLiteral("import sys, torch\nck = torch.load(sys.argv[1])\nprint(sorted(ck['state_dict'])[0])"), {out});
+    const ProcessResult loads = runPython(QStringLiteral("import sys, torch\nck = torch.load(sys.argv[1], weights_only=False)\nprint(sorted(ck['state_dict'])[0])"), {out});
     QCOMPARE(loads.exitCode, 0);
     QCOMPARE(loads.out.trimmed(), QByteArray("body.0.bias"));
 }
@@ -198,6 +203,23 @@ void TestCliFix::badArguments()
     const ProcessResult format = runStatescope({QStringLiteral("fix"), source, QStringLiteral("--target"), source, QStringLiteral("--auto"),
                                                 QStringLiteral("--format"), QStringLiteral("onnx"), QStringLiteral("-o"), QStringLiteral("/tmp/x")});
     QCOMPARE(format.exitCode, 2);
+    // An extension that contradicts --format: one line, nothing written.
+    QTemporaryDir dir;
+    const QString named = dir.filePath(QStringLiteral("x.safetensors"));
+    const ProcessResult contradicts = runStatescope({QStringLiteral("fix"), source, QStringLiteral("--target"),
+                                                     kDemo + QLatin1String("demo_target.pt"), QStringLiteral("--auto"),
+                                                     QStringLiteral("--force"), QStringLiteral("--format"),
+                                                     QStringLiteral("torch"), QStringLiteral("-o"), named});
+    QCOMPARE(contradicts.exitCode, 2);
+    QVERIFY2(contradicts.err.startsWith("statescope: --format torch contradicts") &&
+                 contradicts.err.trimmed().count('\n') == 0,
+             contradicts.err.constData());
+    QVERIFY(!QFile::exists(named));
+    const ProcessResult version = runStatescope({QStringLiteral("fix"), source, QStringLiteral("--target"), source,
+                                                 QStringLiteral("--auto"), QStringLiteral("--torch-version"),
+                                                 QStringLiteral("latest"), QStringLiteral("-o"), QStringLiteral("/tmp/x.pt")});
+    QCOMPARE(version.exitCode, 2);
+    QVERIFY(version.err.startsWith("statescope: --torch-version takes a torch version"));
 }
 
 QTEST_GUILESS_MAIN(TestCliFix)

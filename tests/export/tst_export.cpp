@@ -33,7 +33,10 @@ namespace {
 test::ProcessResult verify(const QStringList& arguments)
 {
     QProcess p;
-    p.setProgram(QLatin1String(STATESCOPE_PYTHON));
+    p.setProgram(test::pythonPath());
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.insert(QStringLiteral("STATESCOPE_ENGINE_TORCH"), QStringLiteral(STATESCOPE_LIBTORCH_VERSION));
+    p.setProcessEnvironment(environment);
     p.setArguments(QStringList{QLatin1String(STATESCOPE_EXPORT_VERIFY)} + arguments);
     p.start();
     p.waitForFinished(300000);

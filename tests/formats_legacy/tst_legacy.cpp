@@ -4,6 +4,8 @@
 #include "formats/checkpoint_loader.h"
 #include "formats/format_error.h"
 
+#include "support/fixtures.h"
+
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
@@ -22,7 +24,7 @@ namespace {
 
 QString fixture(const QString& name)
 {
-    return QLatin1String(STATESCOPE_FIXTURE_DIR) + QLatin1Char('/') + name;
+    return test::fixture(name);
 }
 
 QJsonDocument readJson(const QString& path)
@@ -115,7 +117,7 @@ void TestLegacy::readsLikeTorch_data()
 {
     QTest::addColumn<QString>("name");
     const QStringList files =
-        QDir(QLatin1String(STATESCOPE_FIXTURE_DIR))
+        QDir(test::fixtureDir())
             .entryList({QStringLiteral("legacy_*.expected.json")}, QDir::Files, QDir::Name);
     // resnet18, container, tied, dtypes, cuda, storage view, big-endian, two tars.
     QVERIFY2(files.size() >= 9, "gen_legacy.py fixtures missing");

@@ -6,6 +6,8 @@
 #include "formats/format_error.h"
 #include "formats/mapped_file.h"
 
+#include "support/fixtures.h"
+
 #include <QCryptographicHash>
 #include <QFile>
 #include <QFileInfo>
@@ -21,7 +23,7 @@ namespace {
 
 QString fixture(const QString& name)
 {
-    return QStringLiteral(STATESCOPE_FIXTURE_DIR "/safetensors/") + name;
+    return test::fixture(QStringLiteral("safetensors/") + name);
 }
 
 QJsonObject readExpected(const QString& path)

@@ -12,9 +12,30 @@
 
 namespace statescope::test {
 
+// The oracle's fixture folder and Python: ctest sets both per oracle (tests/CMakeLists.txt); a suite run by
+// hand falls back to the default oracle's.
+inline QString fixtureDir()
+{
+    const QString dir = qEnvironmentVariable("STATESCOPE_FIXTURE_DIR");
+    return dir.isEmpty() ? QStringLiteral(STATESCOPE_FIXTURE_DIR) : dir;
+}
+
+inline QString pythonPath()
+{
+    const QString python = qEnvironmentVariable("STATESCOPE_PYTHON");
+    return python.isEmpty() ? QStringLiteral(STATESCOPE_PYTHON) : python;
+}
+
 inline QString fixture(const QString& name)
 {
-    return QLatin1String(STATESCOPE_FIXTURE_DIR "/") + name;
+    return fixtureDir() + QLatin1Char('/') + name;
+}
+
+// torch.__version__ of the oracle that wrote the fixtures (tests/fixtures/make_oracle_fixtures.sh).
+inline QString oracleTorchVersion()
+{
+    QFile f(fixture(QStringLiteral("TORCH_VERSION")));
+    return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
 }
 
 // The `<name>.expected.json` written beside a fixture by tests/fixtures/gen_*.py (null object if absent).
@@ -48,11 +69,11 @@ inline ProcessResult runStatescope(const QStringList& arguments, int timeoutMs =
     return r;
 }
 
-// Runs real torch (/usr/bin/python3) on a snippet; returns stdout, or fails the caller's QVERIFY via exitCode.
+// Runs the oracle's real torch on a snippet; returns stdout, or fails the caller's QVERIFY via exitCode.
 inline ProcessResult runPython(const QString& code, const QStringList& arguments = {})
 {
     QProcess p;
-    p.setProgram(QLatin1String(STATESCOPE_PYTHON));
+    p.setProgram(pythonPath());
     p.setArguments(QStringList{QStringLiteral("-c"), code} + arguments);
     p.start();
     p.waitForFinished(300000);

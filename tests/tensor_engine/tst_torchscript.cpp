@@ -3,6 +3,8 @@
 #include "formats/checkpoint_loader.h"
 #include "formats/format_error.h"
 
+#include "support/fixtures.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,7 +17,7 @@ namespace {
 
 QString fixture(const QString& name)
 {
-    return QStringLiteral(STATESCOPE_FIXTURE_DIR) + QLatin1Char('/') + name;
+    return test::fixture(name);
 }
 
 QJsonObject expectedFor(const QString& name)
