@@ -11,6 +11,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryDir>
 
 namespace statescope::test {
 
@@ -18,8 +19,12 @@ namespace statescope::test {
 // load_state_dict(strict=True))}, or {"exception": "..."} when fix_state_dict itself raised.
 inline QJsonObject runSnippet(const RepairPlan& plan, const QJsonObject& repairCase, bool passTarget = true)
 {
-    const QString snippetPath = QDir::tempPath() + QStringLiteral("/statescope_fix_") +
-                                repairCase.value(QLatin1String("name")).toString() + QStringLiteral(".py");
+    // A folder of its own: the suites run once per oracle, side by side, with the same case names.
+    QTemporaryDir dir;
+    if (!dir.isValid())
+        return {};
+    const QString snippetPath = dir.filePath(QStringLiteral("statescope_fix_") +
+                                             repairCase.value(QLatin1String("name")).toString() + QStringLiteral(".py"));
     QFile file(snippetPath);
     if (!file.open(QIODevice::WriteOnly))
         return {};
@@ -52,7 +57,6 @@ inline QJsonObject runSnippet(const RepairPlan& plan, const QJsonObject& repairC
     c.insert(QLatin1String("pass_target"), passTarget);
     const ProcessResult r = runPython(code, {snippetPath, QString::fromUtf8(QJsonDocument(c).toJson(QJsonDocument::Compact)),
                                              QLatin1String(STATESCOPE_SOURCE_DIR "/tests/fixtures")});
-    QFile::remove(snippetPath);
     if (r.exitCode != 0)
         return QJsonObject{{QStringLiteral("exception"), QString::fromUtf8(r.err)}};
     return QJsonDocument::fromJson(r.out).object();

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QDir>
 #include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace statescope;
@@ -90,11 +91,12 @@ void TestRepairPlan::roundTrips()
     const QByteArray written = QJsonDocument(repairPlanJson(plan)).toJson();
     const RepairPlan again = parseRepairPlan(written, QStringLiteral("again.json"));
     QVERIFY(again == plan);
-    // Through a file too (atomic write).
-    const QString path = QDir::tempPath() + QStringLiteral("/statescope_rules_roundtrip.json");
+    // Through a file too (atomic write), in a folder of its own: the suite runs once per oracle, side by side.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("statescope_rules_roundtrip.json"));
     writeRepairPlan(plan, path);
     QVERIFY(readRepairPlan(path) == plan);
-    QFile::remove(path);
     // No source_dict stays absent.
     const RepairPlan bare = parseRepairPlan(R"J({"statescope_rules": 1, "rules": []})J", QStringLiteral("r"));
     QVERIFY(bare.sourceDict.isNull());
