@@ -16,10 +16,14 @@ std::unique_ptr<ModuleNode> buildModuleTree(const QVector<StateDictEntry>& entri
         ModuleNode* node = byPath.value(modulePath);
         if (!node) {
             // Create the missing chain of modules from the deepest existing ancestor down.
+            // Empty components ("a..b", ".a") are names too: every prefix of modulePath gets its node (an empty
+            // first component is the root itself), so the ancestors walked below all exist.
             node = root.get();
             QString path;
+            bool first = true;
             for (const QString& part : modulePath.split(QLatin1Char('.'))) {
-                path = path.isEmpty() ? part : path + QLatin1Char('.') + part;
+                path = first ? part : path + QLatin1Char('.') + part;
+                first = false;
                 ModuleNode* next = byPath.value(path);
                 if (!next) {
                     auto child = std::make_unique<ModuleNode>();

@@ -1,5 +1,6 @@
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/state_dict.h"
+#include "checkpoint/module_tree.h"
 #include "diff/diff_cases.h"
 #include "diff/load_verdict.h"
 #include "diff/target_model.h"
@@ -58,9 +59,24 @@ private Q_SLOTS:
     void repeatedKeyKeepsFirstPositionLastTensor();
     void hostileKeysDoNotRecurse();
     void normTypesFromTorchScript();
+    void moduleTreeOfEmptyComponents();
     void rulesForTorchVersions_data();
     void rulesForTorchVersions();
 };
+
+// Keys with empty path components (a fuzz finding: tests/fuzz/regressions/checkpoint/leading_dot_module_path.pt):
+// every tensor is counted at its module and every ancestor, the root included.
+void TestLoadVerdict::moduleTreeOfEmptyComponents()
+{
+    PyArena arena;
+    const QVector<StateDictEntry> entries{{QStringLiteral(".ayers.1.w"), makeTensor(arena, {2})},
+                                          {QStringLiteral("a..b.w"), makeTensor(arena, {3})},
+                                          {QStringLiteral("..w"), makeTensor(arena, {5})},
+                                          {QStringLiteral("x."), makeTensor(arena, {7})}};
+    const std::unique_ptr<ModuleNode> root = buildModuleTree(entries);
+    QCOMPARE(root->tensorCount, 4);
+    QCOMPARE(root->parameters, qint64(2 + 3 + 5 + 7));
+}
 
 void TestLoadVerdict::rulesForTorchVersions_data()
 {
