@@ -9,7 +9,9 @@
 #include "export/zip_writer.h"
 #include "formats/format_error.h"
 
-#include <algorithm>
+#include <QCryptographicHash>
+#include <QtEndian>
+
 #include <map>
 #include <memory>
 
@@ -18,16 +20,13 @@ namespace statescope {
 namespace {
 
 // torch 2.x's PyTorchStreamWriter records a 40-digit id that tells saves apart; no loader reads it. Ours is
-// derived from the content (FNV-1a of data.pkl, and the bytes of the storages) so equal inputs give equal files.
+// derived from the content (a SHA-1 of data.pkl, and the storages' total size), so equal inputs give equal
+// files.
 QByteArray serializationId(const QByteArray& pickle, qint64 storageBytes)
 {
-    quint64 hash = 14695981039346656037ull;
-    for (const char c : pickle) {
-        hash ^= quint8(c);
-        hash *= 1099511628211ull;
-    }
-    return QByteArray::number(hash).rightJustified(20, '0') +
-           QByteArray::number(quint64(storageBytes)).rightJustified(20, '0').right(20);
+    const QByteArray digest = QCryptographicHash::hash(pickle, QCryptographicHash::Sha1);
+    return QByteArray::number(qFromBigEndian<quint64>(digest.constData())).rightJustified(20, '0') +
+           QByteArray::number(quint64(storageBytes)).rightJustified(20, '0');
 }
 
 // Input files opened once each for copying, by (checkpoint, file index).
