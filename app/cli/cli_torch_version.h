@@ -8,7 +8,7 @@ class QCommandLineParser;
 
 namespace statescope {
 
-// --torch-version VERSION of diff, suggest and fix: whose load_state_dict the verdict follows (load_rules.h).
+// --torch-version VERSION of diff and fix: whose load_state_dict the verdict follows (load_rules.h).
 QCommandLineOption torchVersionOption();
 
 // The rules --torch-version asks for (Current when it is not given); nullopt after printing the error line

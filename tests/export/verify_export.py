@@ -318,6 +318,7 @@ def check_layout(out, zip64):
         if bad is not None:
             fail(f"{bad}: CRC-32 does not match the bytes")
         infos = z.infolist()
+        pickle_bytes = z.read(infos[0].filename)
     data = open(out, "rb").read()
     names, folders = [], set()
     for info in infos:
@@ -347,8 +348,6 @@ def check_layout(out, zip64):
     # after data.pkl, the storages in the order data.pkl first names them, version and the serialization id
     # last. torch 1.13 writes fewer records and sorts the storages as strings, so with 1.13 the order is
     # derived from data.pkl; with torch 2.x it must equal torch.save's own.
-    with zipfile.ZipFile(out) as z:
-        pickle_bytes = z.read(infos[0].filename)
     expected = ["data.pkl", ".format_version", ".storage_alignment", "byteorder"]
     expected += ["data/" + k for k in storage_keys_in_pickle_order(pickle_bytes)]
     expected += ["version", ".data/serialization_id"]

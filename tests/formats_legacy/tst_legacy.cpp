@@ -19,13 +19,9 @@
 #include <memory>
 
 using namespace statescope;
+using statescope::test::fixture;
 
 namespace {
-
-QString fixture(const QString& name)
-{
-    return test::fixture(name);
-}
 
 QJsonDocument readJson(const QString& path)
 {

@@ -12,13 +12,9 @@
 #include <QTest>
 
 using namespace statescope;
+using statescope::test::fixture;
 
 namespace {
-
-QString fixture(const QString& name)
-{
-    return test::fixture(name);
-}
 
 QJsonObject expectedFor(const QString& name)
 {
