@@ -12,8 +12,20 @@
         <translation>Unsicher: %1 in %2 von %3 – StateScope führt es nie aus; beim Export wird stattdessen None geschrieben.</translation>
     </message>
     <message>
-        <source>Not weights-only: %1 in %2 of %3 — torch.load(weights_only=True) refuses it; StateScope reads it without importing anything.</source>
-        <translation>Nicht weights-only: %1 in %2 von %3 – torch.load(weights_only=True) lehnt es ab; StateScope liest es, ohne etwas zu importieren.</translation>
+        <source>Not weights-only: torch.load(weights_only=True) stops at %1 in %2 of %3. If you trust the file: torch.serialization.add_safe_globals([%4]). StateScope reads it without importing anything.</source>
+        <translation>Nicht weights-only: torch.load(weights_only=True) bricht bei %1 in %2 von %3 ab. Wenn Sie der Datei vertrauen: torch.serialization.add_safe_globals([%4]). StateScope liest sie, ohne etwas zu importieren.</translation>
+    </message>
+    <message>
+        <source>Not weights-only: %1 uses pickle opcode %2, which torch.load(weights_only=True) does not read; no allowlist helps. Fix/export writes a file it reads.</source>
+        <translation>Nicht weights-only: %1 verwendet den Pickle-Opcode %2, den torch.load(weights_only=True) nicht liest; keine Allowlist hilft. Reparieren/Exportieren schreibt eine Datei, die es liest.</translation>
+    </message>
+    <message>
+        <source>torch.load cannot read %1 (%2). StateScope can; Fix/export writes a zip archive torch reads.</source>
+        <translation>torch.load kann %1 nicht lesen (%2). StateScope kann es; Reparieren/Exportieren schreibt ein Zip-Archiv, das torch liest.</translation>
+    </message>
+    <message>
+        <source>%1 is a TorchScript archive: torch.load(weights_only=True) refuses it and torch.jit.load runs its code. StateScope reads it without running anything.</source>
+        <translation>%1 ist ein TorchScript-Archiv: torch.load(weights_only=True) lehnt es ab, und torch.jit.load führt seinen Code aus. StateScope liest es, ohne etwas auszuführen.</translation>
     </message>
 </context>
 <context>
@@ -67,10 +79,6 @@ relative L2-Änderung %2</translation>
         <translation>Gefährlich: torch.load würde %1 aufrufen. StateScope hat es nicht ausgeführt.</translation>
     </message>
     <message>
-        <source>torch.load(weights_only=True) would refuse this file: it names %1.</source>
-        <translation>torch.load(weights_only=True) würde diese Datei ablehnen, da sie %1 referenziert.</translation>
-    </message>
-    <message>
         <source>Only tensors and plain data: torch.load(weights_only=True) reads this file.</source>
         <translation>Nur Tensoren und einfache Daten: torch.load(weights_only=True) kann diese Datei lesen.</translation>
     </message>
@@ -88,6 +96,26 @@ relative L2-Änderung %2</translation>
     <message>
         <source>%1 holds no state dict</source>
         <translation>%1 enthält kein State Dict</translation>
+    </message>
+    <message>
+        <source>torch.load(weights_only=True) would refuse this file: it stops at %1.</source>
+        <translation>torch.load(weights_only=True) würde diese Datei ablehnen: es bricht bei %1 ab.</translation>
+    </message>
+    <message>
+        <source>torch.load(weights_only=True) would refuse this file: pickle opcode %1.</source>
+        <translation>torch.load(weights_only=True) würde diese Datei ablehnen: Pickle-Opcode %1.</translation>
+    </message>
+    <message>
+        <source>torch.load cannot read this file; StateScope can.</source>
+        <translation>torch.load kann diese Datei nicht lesen; StateScope kann es.</translation>
+    </message>
+    <message>
+        <source>TorchScript: torch.load(weights_only=True) refuses it; torch.jit.load runs its code.</source>
+        <translation>TorchScript: torch.load(weights_only=True) lehnt es ab; torch.jit.load führt seinen Code aus.</translation>
+    </message>
+    <message>
+        <source>Only tensors and a JSON header: no pickle, nothing in it can run.</source>
+        <translation>Nur Tensoren und ein JSON-Kopf: kein Pickle, nichts darin kann ausgeführt werden.</translation>
     </message>
 </context>
 <context>

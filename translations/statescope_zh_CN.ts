@@ -12,8 +12,20 @@
         <translation>不安全：%3 的 %2 中含有 %1 —— StateScope 从不运行它；导出时会写入 None 代替。</translation>
     </message>
     <message>
-        <source>Not weights-only: %1 in %2 of %3 — torch.load(weights_only=True) refuses it; StateScope reads it without importing anything.</source>
-        <translation>非纯权重：%3 的 %2 中含有 %1 —— torch.load(weights_only=True) 会拒绝加载；StateScope 读取时不导入任何内容。</translation>
+        <source>Not weights-only: torch.load(weights_only=True) stops at %1 in %2 of %3. If you trust the file: torch.serialization.add_safe_globals([%4]). StateScope reads it without importing anything.</source>
+        <translation>非 weights-only：torch.load(weights_only=True) 在 %3 的 %2 中停在 %1。如果您信任该文件：torch.serialization.add_safe_globals([%4])。StateScope 读取它时不导入任何内容。</translation>
+    </message>
+    <message>
+        <source>Not weights-only: %1 uses pickle opcode %2, which torch.load(weights_only=True) does not read; no allowlist helps. Fix/export writes a file it reads.</source>
+        <translation>非 weights-only：%1 使用了 pickle 操作码 %2，torch.load(weights_only=True) 无法读取；任何允许列表都无济于事。修复/导出会写出它能读取的文件。</translation>
+    </message>
+    <message>
+        <source>torch.load cannot read %1 (%2). StateScope can; Fix/export writes a zip archive torch reads.</source>
+        <translation>torch.load 无法读取 %1（%2）。StateScope 可以；修复/导出会写出 torch 能读取的 zip 归档。</translation>
+    </message>
+    <message>
+        <source>%1 is a TorchScript archive: torch.load(weights_only=True) refuses it and torch.jit.load runs its code. StateScope reads it without running anything.</source>
+        <translation>%1 是 TorchScript 归档：torch.load(weights_only=True) 拒绝它，而 torch.jit.load 会运行其代码。StateScope 读取它时不运行任何内容。</translation>
     </message>
 </context>
 <context>
@@ -66,10 +78,6 @@ relative L2 change %2</source>
         <translation>危险：torch.load 会调用 %1。StateScope 未运行它。</translation>
     </message>
     <message>
-        <source>torch.load(weights_only=True) would refuse this file: it names %1.</source>
-        <translation>torch.load(weights_only=True) 会拒绝此文件：其中引用了 %1。</translation>
-    </message>
-    <message>
         <source>Only tensors and plain data: torch.load(weights_only=True) reads this file.</source>
         <translation>仅含张量和普通数据：torch.load(weights_only=True) 可以读取此文件。</translation>
     </message>
@@ -86,6 +94,26 @@ relative L2 change %2</source>
     <message>
         <source>%1 holds no state dict</source>
         <translation>%1 中没有 state dict</translation>
+    </message>
+    <message>
+        <source>torch.load(weights_only=True) would refuse this file: it stops at %1.</source>
+        <translation>torch.load(weights_only=True) 会拒绝此文件：它停在 %1。</translation>
+    </message>
+    <message>
+        <source>torch.load(weights_only=True) would refuse this file: pickle opcode %1.</source>
+        <translation>torch.load(weights_only=True) 会拒绝此文件：pickle 操作码 %1。</translation>
+    </message>
+    <message>
+        <source>torch.load cannot read this file; StateScope can.</source>
+        <translation>torch.load 无法读取此文件；StateScope 可以。</translation>
+    </message>
+    <message>
+        <source>TorchScript: torch.load(weights_only=True) refuses it; torch.jit.load runs its code.</source>
+        <translation>TorchScript：torch.load(weights_only=True) 拒绝它；torch.jit.load 会运行其代码。</translation>
+    </message>
+    <message>
+        <source>Only tensors and a JSON header: no pickle, nothing in it can run.</source>
+        <translation>只有张量和 JSON 头：没有 pickle，其中没有任何内容可以运行。</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "checkpoint_pane.h"
 
 #include "checkpoint/global_safety.h"
+#include "checkpoint/weights_only.h"
 #include "session/checkpoint_tree_model.h"
 #include "session/diff_tree_model.h"
 #include "session/dispose_later.h"
@@ -114,7 +115,7 @@ void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
     m_header->setToolTip(checkpoint.path());
 
     const QStringList dangerous = dangerousGlobals(checkpoint);
-    const QStringList unsafe = unsafeGlobals(checkpoint);
+    const WeightsOnlyVerdict weightsOnly = weightsOnlyVerdict(checkpoint);
     static const QString danger = QStringLiteral("QLabel { background: #fde2e1; color: #7a1712; padding: 3px; }");
     static const QString caution = QStringLiteral("QLabel { background: #fff4d6; color: #6b4e00; padding: 3px; }");
     static const QString fine = QStringLiteral("QLabel { background: #e6f4ea; color: #1e5631; padding: 3px; }");
@@ -122,9 +123,19 @@ void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
     if (!dangerous.isEmpty()) {
         warning = tr("Dangerous: torch.load would call %1. StateScope did not run it.").arg(dangerous.join(QLatin1String(", ")));
         m_warning->setStyleSheet(danger);
-    } else if (!unsafe.isEmpty()) {
-        warning = tr("torch.load(weights_only=True) would refuse this file: it names %1.").arg(unsafe.join(QLatin1String(", ")));
+    } else if (!weightsOnly.loads) {
+        if (!weightsOnly.refusedGlobal.isEmpty())
+            warning = tr("torch.load(weights_only=True) would refuse this file: it stops at %1.").arg(weightsOnly.refusedGlobal);
+        else if (weightsOnly.refusedOpcode >= 0)
+            warning = tr("torch.load(weights_only=True) would refuse this file: pickle opcode %1.").arg(weightsOnly.refusedOpcode);
+        else if (weightsOnly.unreadable)
+            warning = tr("torch.load cannot read this file; StateScope can.");
+        else
+            warning = tr("TorchScript: torch.load(weights_only=True) refuses it; torch.jit.load runs its code.");
         m_warning->setStyleSheet(caution);
+    } else if (!weightsOnly.applies) {
+        warning = tr("Only tensors and a JSON header: no pickle, nothing in it can run.");
+        m_warning->setStyleSheet(fine);
     } else {
         warning = tr("Only tensors and plain data: torch.load(weights_only=True) reads this file.");
         m_warning->setStyleSheet(fine);

@@ -2,6 +2,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/global_safety.h"
+#include "checkpoint/weights_only.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -27,7 +28,6 @@ QString picklePlace(const Checkpoint& checkpoint)
 QString unsafeGlobalsText(const Checkpoint& checkpoint, bool* dangerous)
 {
     const QStringList danger = dangerousGlobals(checkpoint);
-    const QStringList unsafe = unsafeGlobals(checkpoint);
     if (dangerous)
         *dangerous = !danger.isEmpty();
     const QString file = QFileInfo(checkpoint.path()).fileName();
@@ -35,12 +35,27 @@ QString unsafeGlobalsText(const Checkpoint& checkpoint, bool* dangerous)
         return QObject::tr("Unsafe: %1 in %2 of %3 \u2014 StateScope never runs it; export writes None in its place.")
             .arg(danger.join(QLatin1String(", ")), picklePlace(checkpoint), file);
     }
-    if (!unsafe.isEmpty()) {
-        return QObject::tr("Not weights-only: %1 in %2 of %3 \u2014 torch.load(weights_only=True) refuses it; "
-                           "StateScope reads it without importing anything.")
-            .arg(unsafe.join(QLatin1String(", ")), picklePlace(checkpoint), file);
+    const WeightsOnlyVerdict verdict = weightsOnlyVerdict(checkpoint);
+    if (verdict.loads)
+        return {};
+    if (!verdict.refusedGlobal.isEmpty()) {
+        return QObject::tr("Not weights-only: torch.load(weights_only=True) stops at %1 in %2 of %3. If you trust the "
+                           "file: torch.serialization.add_safe_globals([%4]). StateScope reads it without importing anything.")
+            .arg(verdict.refusedGlobal, verdict.record, file, verdict.safeGlobalsNeeded.join(QLatin1String(", ")));
     }
-    return {};
+    if (verdict.refusedOpcode >= 0) {
+        return QObject::tr("Not weights-only: %1 uses pickle opcode %2, which torch.load(weights_only=True) does not read; "
+                           "no allowlist helps. Fix/export writes a file it reads.")
+            .arg(file)
+            .arg(verdict.refusedOpcode);
+    }
+    if (verdict.unreadable) {
+        return QObject::tr("torch.load cannot read %1 (%2). StateScope can; Fix/export writes a zip archive torch reads.")
+            .arg(file, verdict.reason);
+    }
+    return QObject::tr("%1 is a TorchScript archive: torch.load(weights_only=True) refuses it and torch.jit.load runs "
+                       "its code. StateScope reads it without running anything.")
+        .arg(file);
 }
 
 UnsafeBanner::UnsafeBanner(QWidget* parent) : QFrame(parent)

@@ -35,7 +35,8 @@ private:
 };
 
 // One line about one file: "Unsafe: posix.system in data.pkl of hostile.pt — StateScope never runs it; export
-// writes None in its place." Empty when the file names nothing unsafe.
+// writes None in its place.", or what torch.load(weights_only=True) stops at and what add_safe_globals would
+// need. Empty when torch.load(weights_only=True) reads the file (and for formats without a pickle).
 QString unsafeGlobalsText(const Checkpoint& checkpoint, bool* dangerous = nullptr);
 
 } // namespace statescope

@@ -57,6 +57,16 @@ void Checkpoint::addGlobals(const QStringList& globals)
     }
 }
 
+void Checkpoint::addPickle(PickleProfile profile)
+{
+    QStringList names;
+    names.reserve(profile.globals.size());
+    for (const auto& g : profile.globals)
+        names << g.first;
+    addGlobals(names);
+    m_pickles.push_back(std::move(profile));
+}
+
 void Checkpoint::addStorage(const PyStorage* storage, const StorageBytes& bytes)
 {
     if (!m_storageBytes.contains(storage))

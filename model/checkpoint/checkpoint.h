@@ -1,5 +1,6 @@
 #pragma once
 
+#include "checkpoint/pickle_profile.h"
 #include "checkpoint/pyobject.h"
 
 #include <QHash>
@@ -64,6 +65,8 @@ public:
     const PyObject* pickleRoot() const { return m_pickleRoot ? m_pickleRoot : m_root; }
     // Every global the pickle names, in order of first appearance.
     const QStringList& globals() const { return m_globals; }
+    // Every pickle stream read, in the order torch.load reads them.
+    const QVector<PickleProfile>& pickles() const { return m_pickles; }
     const QVector<const PyStorage*>& storages() const { return m_storageOrder; }
     const StorageBytes* storageBytes(const PyStorage* storage) const;
     const MappedFile& file(int index) const { return *m_files.at(static_cast<std::size_t>(index)); }
@@ -84,6 +87,8 @@ public:
     void setRoot(PyObject* root) { m_root = root; }
     void setPickleRoot(const PyObject* root) { m_pickleRoot = root; }
     void addGlobals(const QStringList& globals);
+    // A pickle stream that was read; its globals join globals().
+    void addPickle(PickleProfile profile);
     void addStorage(const PyStorage* storage, const StorageBytes& bytes);
     void setByteOrder(const QString& order) { m_byteOrder = order; }
     void setTextMetadata(QMap<QString, QString> metadata) { m_textMetadata = std::move(metadata); }
@@ -96,6 +101,7 @@ private:
     PyObject* m_root = nullptr;
     const PyObject* m_pickleRoot = nullptr;
     QStringList m_globals;
+    QVector<PickleProfile> m_pickles;
     std::vector<std::unique_ptr<MappedFile>> m_files;
     QHash<const PyStorage*, StorageBytes> m_storageBytes;
     QVector<const PyStorage*> m_storageOrder;

@@ -18,7 +18,7 @@ struct DTypeInfo
 };
 
 // One table keeps all spellings of a type together, so adding a dtype touches one line.
-constexpr std::array<DTypeInfo, 23> kTypes{{
+constexpr std::array<DTypeInfo, 32> kTypes{{
     {DType::Float64, "float64", 8, "DoubleStorage", "F64"},
     {DType::Float32, "float32", 4, "FloatStorage", "F32"},
     {DType::Float16, "float16", 2, "HalfStorage", "F16"},
@@ -42,6 +42,16 @@ constexpr std::array<DTypeInfo, 23> kTypes{{
     {DType::QUInt2x4, "quint2x4", 1, "QUInt2x4Storage", ""},
     {DType::Float8E4M3, "float8_e4m3fn", 1, "", "F8_E4M3"},
     {DType::Float8E5M2, "float8_e5m2", 1, "", "F8_E5M2"},
+    // torch >= 2.1 saves the types below through UntypedStorage and _rebuild_tensor_v3, which names the dtype.
+    {DType::Float8E4M3FnUz, "float8_e4m3fnuz", 1, "", ""},
+    {DType::Float8E5M2FnUz, "float8_e5m2fnuz", 1, "", ""},
+    {DType::Float8E8M0Fnu, "float8_e8m0fnu", 1, "", ""},
+    {DType::Float4E2M1FnX2, "float4_e2m1fn_x2", 1, "", ""},
+    {DType::Bits1x8, "bits1x8", 1, "", ""},
+    {DType::Bits2x4, "bits2x4", 1, "", ""},
+    {DType::Bits4x2, "bits4x2", 1, "", ""},
+    {DType::Bits8, "bits8", 1, "", ""},
+    {DType::Bits16, "bits16", 2, "", ""},
 }};
 
 const DTypeInfo* find(DType type)
@@ -120,6 +130,10 @@ bool dtypeIsFloatingPoint(DType type)
     case DType::BFloat16:
     case DType::Float8E4M3:
     case DType::Float8E5M2:
+    case DType::Float8E4M3FnUz:
+    case DType::Float8E5M2FnUz:
+    case DType::Float8E8M0Fnu:
+    case DType::Float4E2M1FnX2:
         return true;
     default:
         return false;

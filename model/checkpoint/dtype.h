@@ -31,6 +31,15 @@ enum class DType {
     QUInt2x4,
     Float8E4M3,
     Float8E5M2,
+    Float8E4M3FnUz,
+    Float8E5M2FnUz,
+    Float8E8M0Fnu,
+    Float4E2M1FnX2, // two 4-bit floats per byte; torch counts elements in bytes
+    Bits1x8,        // torch's opaque bit containers: saved and loaded, no arithmetic
+    Bits2x4,
+    Bits4x2,
+    Bits8,
+    Bits16,
 };
 
 // torch's name without the "torch." prefix ("float32", "bfloat16", "qint8").

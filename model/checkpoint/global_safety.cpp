@@ -9,54 +9,64 @@ namespace statescope {
 
 namespace {
 
-// torch.load(weights_only=True)'s allowlist (torch/_weights_only_unpickler.py, 1.13 and 2.x merged).
+// torch.load(weights_only=True)'s allowlist as torch 2.13 builds it (torch/_weights_only_unpickler.py,
+// _get_allowed_globals). tst_global_safety compares it name by name with the oracle's own list; the names
+// torch 1.13 decided differently are in docs/torch-versions.md.
 const QSet<QString>& allowedNames()
 {
     static const QSet<QString> names = [] {
-        QSet<QString> s{
-            QStringLiteral("collections.OrderedDict"),
-            QStringLiteral("collections.Counter"),
-            QStringLiteral("torch.nn.parameter.Parameter"),
-            QStringLiteral("torch.serialization._get_layout"),
-            QStringLiteral("torch.Size"),
-            QStringLiteral("torch.Tensor"),
-            QStringLiteral("torch.device"),
-            QStringLiteral("torch._tensor._rebuild_from_type_v2"),
-            QStringLiteral("_codecs.encode"),
-            QStringLiteral("builtins.set"),
-            QStringLiteral("builtins.frozenset"),
-            QStringLiteral("builtins.bytearray"),
-            QStringLiteral("builtins.complex"),
-            QStringLiteral("torch.per_tensor_affine"),
-            QStringLiteral("torch.per_channel_affine"),
-            QStringLiteral("torch.per_tensor_symmetric"),
-            QStringLiteral("torch.per_channel_symmetric"),
-            QStringLiteral("torch.per_channel_affine_float_qparams"),
-            QStringLiteral("torch.sparse_coo"),
-            QStringLiteral("torch.sparse_csr"),
-            QStringLiteral("torch.sparse_csc"),
-            QStringLiteral("torch.sparse_bsr"),
-            QStringLiteral("torch.sparse_bsc"),
-            QStringLiteral("torch.strided"),
-            QStringLiteral("torch.storage.UntypedStorage"),
-            QStringLiteral("torch.UntypedStorage"),
-            QStringLiteral("torch.storage.TypedStorage"),
+        QSet<QString> s;
+        static const char* const plain[] = {
+            "collections.OrderedDict", "collections.Counter", "torch.nn.parameter.Parameter",
+            "torch.serialization._get_layout", "torch.Size", "torch.Tensor", "torch.device", "_codecs.encode",
+            "builtins.bytearray", "builtins.set", "builtins.complex", "torch.storage.TypedStorage",
+            "torch.storage.UntypedStorage", "torch._tensor._rebuild_from_type_v2",
+            "torch.per_tensor_affine", "torch.per_tensor_symmetric", "torch.per_channel_affine",
+            "torch.per_channel_symmetric", "torch.per_channel_affine_float_qparams",
         };
+        for (const char* name : plain)
+            s.insert(QLatin1String(name));
+        static const char* const rebuilds[] = {
+            "_rebuild_parameter", "_rebuild_parameter_with_state", "_rebuild_qtensor", "_rebuild_tensor",
+            "_rebuild_tensor_v2", "_rebuild_tensor_v3", "_rebuild_sparse_tensor", "_rebuild_meta_tensor_no_storage",
+            "_rebuild_nested_tensor", "_rebuild_wrapper_subclass", "_rebuild_device_tensor_from_cpu_tensor",
+            "_rebuild_device_tensor_from_numpy",
+        };
+        for (const char* name : rebuilds)
+            s.insert(QLatin1String("torch._utils.") + QLatin1String(name));
+        // Typed storages: on the CPU and (legacy files) CUDA, except the quantized ones, which are CPU-only.
         static const char* const storages[] = {
-            "DoubleStorage", "FloatStorage",  "HalfStorage",         "BFloat16Storage",      "LongStorage",
-            "IntStorage",    "ShortStorage",  "CharStorage",         "ByteStorage",          "BoolStorage",
-            "ComplexFloatStorage", "ComplexDoubleStorage", "QInt8Storage", "QUInt8Storage", "QInt32Storage",
-            "QUInt4x2Storage", "QUInt2x4Storage",
+            "Double", "Float", "Half", "BFloat16", "Long", "Int", "Short", "Char", "Byte", "Bool",
+            "ComplexFloat", "ComplexDouble",
         };
-        for (const char* name : storages)
-            s.insert(QLatin1String("torch.") + QLatin1String(name));
+        for (const char* name : storages) {
+            s.insert(QLatin1String("torch.") + QLatin1String(name) + QLatin1String("Storage"));
+            s.insert(QLatin1String("torch.cuda.") + QLatin1String(name) + QLatin1String("Storage"));
+        }
+        for (const char* name : {"QInt8", "QUInt8", "QInt32", "QUInt4x2", "QUInt2x4"})
+            s.insert(QLatin1String("torch.") + QLatin1String(name) + QLatin1String("Storage"));
+        // Legacy tensor classes, dense and sparse, CPU and CUDA.
+        static const char* const tensors[] = {"Double", "Float", "Half", "BFloat16", "Long", "Int", "Short", "Char", "Byte"};
+        for (const char* name : tensors) {
+            const QString cls = QLatin1String(name) + QLatin1String("Tensor");
+            for (const char* module : {"torch.", "torch.cuda.", "torch.sparse.", "torch.cuda.sparse."})
+                s.insert(QLatin1String(module) + cls);
+        }
+        s.insert(QStringLiteral("torch.BoolTensor"));
+        s.insert(QStringLiteral("torch.cuda.BoolTensor"));
+        // Every dtype torch has, the sub-byte ones included, even those torch.save cannot write.
         static const char* const dtypes[] = {
             "float64", "float32", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool",
             "complex32", "complex64", "complex128", "qint8", "quint8", "qint32", "quint4x2", "quint2x4",
-            "float8_e4m3fn", "float8_e5m2", "uint16", "uint32", "uint64",
+            "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu",
+            "float4_e2m1fn_x2", "uint16", "uint32", "uint64", "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16",
         };
         for (const char* name : dtypes)
             s.insert(QLatin1String("torch.") + QLatin1String(name));
+        for (int bits = 1; bits <= 7; ++bits) {
+            s.insert(QStringLiteral("torch.uint%1").arg(bits));
+            s.insert(QStringLiteral("torch.int%1").arg(bits));
+        }
         return s;
     }();
     return names;
@@ -98,22 +108,30 @@ const QSet<QString>& dangerousBuiltins()
 
 } // namespace
 
-GlobalSafety globalSafety(const QString& qualifiedName)
+QString python3GlobalName(const QString& qualifiedName)
 {
+    if (qualifiedName.startsWith(QLatin1String("__builtin__.")))
+        return QLatin1String("builtins") + qualifiedName.mid(11);
+    if (qualifiedName.startsWith(QLatin1String("copy_reg.")))
+        return QLatin1String("copyreg") + qualifiedName.mid(8);
+    return qualifiedName;
+}
+
+GlobalSafety globalSafety(const QString& rawName)
+{
+    const QString qualifiedName = python3GlobalName(rawName);
     if (allowedNames().contains(qualifiedName))
         return GlobalSafety::Allowed;
     // Protocol 0/1 pickles build every plain object (an argparse.Namespace, say) through
     // copyreg._reconstructor(cls, object, None): it only allocates the class named beside it, which is
     // judged on its own.
-    if (qualifiedName == QLatin1String("copyreg._reconstructor") || qualifiedName == QLatin1String("copy_reg._reconstructor"))
+    if (qualifiedName == QLatin1String("copyreg._reconstructor"))
         return GlobalSafety::Unsafe;
-    if (qualifiedName.startsWith(QLatin1String("torch._utils._rebuild_")))
-        return GlobalSafety::Allowed;
     const qsizetype dot = qualifiedName.lastIndexOf(QLatin1Char('.'));
     const QString module = dot < 0 ? QString() : qualifiedName.left(dot);
     const QString name = dot < 0 ? qualifiedName : qualifiedName.mid(dot + 1);
     const QString topModule = module.section(QLatin1Char('.'), 0, 0);
-    if (module == QLatin1String("builtins") || module == QLatin1String("__builtin__"))
+    if (module == QLatin1String("builtins"))
         return dangerousBuiltins().contains(name) ? GlobalSafety::Dangerous : GlobalSafety::Unsafe;
     if (dangerousModules().contains(module) || dangerousModules().contains(topModule))
         return GlobalSafety::Dangerous;

@@ -14,12 +14,16 @@ enum class GlobalSafety {
 };
 
 GlobalSafety globalSafety(const QString& qualifiedName);
+// The name torch judges: Python 2's `__builtin__.x` and `copy_reg.x` read as `builtins.x` and `copyreg.x`,
+// as torch (like Python's _compat_pickle) maps them before it consults the allowlist.
+QString python3GlobalName(const QString& qualifiedName);
 
 // The globals of a file that torch.load(weights_only=True) would refuse (Unsafe and Dangerous), in order.
 QStringList unsafeGlobals(const QStringList& globals);
 QStringList dangerousGlobals(const QStringList& globals);
 
 class Checkpoint;
+
 // The same for an opened file. A TorchScript archive's `__torch__.*` classes are its own compiled module
 // types, which torch.jit.load builds from the archive's code without importing anything: not reported.
 QStringList unsafeGlobals(const Checkpoint& checkpoint);

@@ -5,6 +5,7 @@
 #include "checkpoint/json_text.h"
 #include "checkpoint/module_tree.h"
 #include "checkpoint/object_json.h"
+#include "checkpoint/weights_only.h"
 #include "formats/mapped_file.h"
 
 #include <QFileInfo>
@@ -126,6 +127,7 @@ QByteArray inspectJson(const Checkpoint& checkpoint, const QVector<StateDict>& c
     json.raw(",\n  ").key("globals").strings(checkpoint.globals());
     json.raw(",\n  ").key("unsafe_globals").strings(unsafeGlobals(checkpoint));
     json.raw(",\n  ").key("dangerous_globals").strings(dangerousGlobals(checkpoint));
+    writeWeightsOnlyJson(json, weightsOnlyVerdict(checkpoint));
     // TorchScript: the module object of data.pkl (attributes, submodules, tensors), inert like any pickle.
     QJsonValue objects = objectToJson(checkpoint.pickleRoot(), stateDictObjects);
     if (!checkpoint.textMetadata().isEmpty()) {
@@ -197,6 +199,7 @@ QString inspectText(const Checkpoint& checkpoint, const QVector<StateDict>& cand
     if (!unsafe.isEmpty())
         out << QLatin1String("note: torch.load(weights_only=True) would refuse: ") << unsafe.join(QLatin1String(", "))
             << QLatin1Char('\n');
+    writeWeightsOnlyText(out, weightsOnlyVerdict(checkpoint));
     out << QLatin1Char('\n');
     writeNode(out, *tree, selected, 0);
     out.flush();

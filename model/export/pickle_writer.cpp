@@ -274,14 +274,26 @@ void PickleWriter::reportDangerous(const PyObject* object)
         m_replaced.push_back(name);
 }
 
+namespace {
+
+// The typed storage class torch 2.x pickles for a dtype, empty when it pickles an UntypedStorage instead.
+// complex32 had ComplexHalfStorage once (StateScope still reads it), but torch 2.x writes it untyped and its
+// weights_only unpickler refuses the old class.
+QString typedStorageClass(DType dtype)
+{
+    return dtype == DType::Complex32 ? QString() : storageClassForDtype(dtype);
+}
+
+} // namespace
+
 void PickleWriter::saveStorage(const PyStorage& storage, DType dtype)
 {
     if (storage.dtype != DType::Unknown)
         dtype = storage.dtype;
-    const QString storageClass = storageClassForDtype(dtype);
-    if (storageClass.isEmpty())
-        throw FormatError(QLatin1String("storage ") + storage.key + QLatin1String(": dtype ") + dtypeName(dtype) +
-                          QLatin1String(" has no typed storage class; torch 1.13's format cannot hold it"));
+    // The dtypes torch 1.13 did not have (float8, uint16/32/64, complex32, bits) have no typed storage class:
+    // torch 2.x pickles them as an UntypedStorage counted in bytes, rebuilt by _rebuild_tensor_v3.
+    const QString storageClass = typedStorageClass(dtype);
+    const bool untyped = storageClass.isEmpty();
     int index = m_storageIndex.value(&storage, -1);
     if (index < 0) {
         index = int(m_storages.size());
@@ -291,10 +303,13 @@ void PickleWriter::saveStorage(const PyStorage& storage, DType dtype)
     const PickledStorage& s = m_storages[index];
     m_out.append(kMark);
     writeString(QStringLiteral("storage"));
-    writeGlobal(QStringLiteral("torch"), storageClass);
+    if (untyped)
+        writeGlobal(QStringLiteral("torch.storage"), QStringLiteral("UntypedStorage"));
+    else
+        writeGlobal(QStringLiteral("torch"), storageClass);
     writeString(s.key);
     writeString(QStringLiteral("cpu")); // every location becomes cpu: the output loads without map_location
-    writeInt(s.numel);
+    writeInt(untyped ? s.numel * dtypeElementSize(dtype) : s.numel);
     m_out.append(kTuple);
     m_out.append(kBinPersId);
 }
@@ -328,7 +343,10 @@ void PickleWriter::saveTensor(const PyTensor& tensor, int depth)
     if (tensor.isParameter)
         writeGlobal(QStringLiteral("torch._utils"), QStringLiteral("_rebuild_parameter"));
     const bool quantized = dtypeIsQuantized(tensor.dtype);
-    writeGlobal(QStringLiteral("torch._utils"), quantized ? QStringLiteral("_rebuild_qtensor") : QStringLiteral("_rebuild_tensor_v2"));
+    const bool untyped = typedStorageClass(tensor.dtype).isEmpty();
+    writeGlobal(QStringLiteral("torch._utils"), quantized ? QStringLiteral("_rebuild_qtensor")
+                                                : untyped ? QStringLiteral("_rebuild_tensor_v3")
+                                                          : QStringLiteral("_rebuild_tensor_v2"));
     m_out.append(kMark);
     saveStorage(*tensor.storage, tensor.dtype);
     writeInt(tensor.storageOffset);
@@ -341,6 +359,8 @@ void PickleWriter::saveTensor(const PyTensor& tensor, int depth)
     }
     m_out.append(tensor.requiresGrad ? kNewTrue : kNewFalse);
     hooks();
+    if (untyped)
+        writeGlobal(QStringLiteral("torch"), dtypeName(tensor.dtype));
     m_out.append(kTuple);
     m_out.append(kReduce);
     if (tensor.isParameter) {

@@ -187,6 +187,7 @@ QString decodeRawUnicodeEscape(QByteArrayView raw)
 PickleReader::PickleReader(PyArena& arena, QByteArrayView data, QString where)
     : m_arena(arena), m_data(data), m_where(std::move(where))
 {
+    m_firstOpcode.fill(-1);
 }
 
 void PickleReader::fail(const QString& what) const
@@ -293,12 +294,24 @@ PyObject* PickleReader::memoGet(quint64 index)
     return *it;
 }
 
+PickleProfile PickleReader::profile(const QString& record) const
+{
+    PickleProfile p;
+    p.record = record;
+    p.firstOpcode = m_firstOpcode;
+    p.globals.reserve(m_globals.size());
+    for (qsizetype i = 0; i < m_globals.size(); ++i)
+        p.globals.push_back({m_globals[i], m_globalOffsets[i]});
+    return p;
+}
+
 PyObject* PickleReader::makeGlobal(const QString& module, const QString& name)
 {
     const QString qualified = module + QLatin1Char('.') + name;
     if (!m_seenGlobals.contains(qualified)) {
         m_seenGlobals.insert(qualified);
         m_globals.push_back(qualified);
+        m_globalOffsets.push_back(m_opcodeOffset);
     }
     // One object per name keeps identity checks (e.g. "is this FloatStorage") cheap and memory flat.
     auto it = m_globalObjects.constFind(qualified);
@@ -486,6 +499,8 @@ PyObject* PickleReader::load()
         if (m_pos >= m_data.size())
             fail(QStringLiteral("pickle ends before STOP"));
         const quint8 op = readByte();
+        if (m_firstOpcode[op] < 0)
+            m_firstOpcode[op] = m_opcodeOffset;
         switch (op) {
         case PROTO: {
             const quint8 protocol = readByte();

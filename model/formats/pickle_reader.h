@@ -1,5 +1,6 @@
 #pragma once
 
+#include "checkpoint/pickle_profile.h"
 #include "checkpoint/pyobject.h"
 
 #include <QByteArrayView>
@@ -33,6 +34,8 @@ public:
     qsizetype position() const { return m_pos; }
     // Every global the stream names, "module.name", in order of first appearance.
     const QStringList& globals() const { return m_globals; }
+    // Where each opcode and global first occurred, for judging the stream as torch's weights_only would.
+    PickleProfile profile(const QString& record) const;
 
 private:
     [[noreturn]] void fail(const QString& what) const;
@@ -69,6 +72,8 @@ private:
     std::vector<PyObject*> m_memo;
     QHash<quint64, PyObject*> m_sparseMemo;
     QStringList m_globals;
+    QVector<qint64> m_globalOffsets; // parallel to m_globals
+    std::array<qint64, 256> m_firstOpcode;
     QSet<QString> m_seenGlobals;
     QHash<QString, PyObject*> m_globalObjects;
     QHash<const PyObject*, const struct CallInterpreter*> m_interpreters;

@@ -70,7 +70,7 @@ private:
             reader.setPersistentLoad(std::move(persistentLoad));
         PyObject* value = reader.load();
         m_pos = reader.position();
-        m_checkpoint.addGlobals(reader.globals());
+        m_checkpoint.addPickle(reader.profile(what));
         return value;
     }
 

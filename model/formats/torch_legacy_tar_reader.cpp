@@ -195,7 +195,8 @@ class MemberCursor
 public:
     MemberCursor(Checkpoint& checkpoint, int file, const TarMember& member, const QString& name)
         : m_checkpoint(checkpoint), m_member(member),
-          m_where(checkpoint.file(file).path() + QLatin1String(": member '") + name + QLatin1Char('\'')),
+          m_record(QLatin1String("member '") + name + QLatin1Char('\'')),
+          m_where(checkpoint.file(file).path() + QLatin1String(": ") + m_record),
           m_bytes(checkpoint.file(file).bytes().sliced(member.offset, member.size))
     {
     }
@@ -212,7 +213,7 @@ public:
         reader.seek(m_pos);
         PyObject* value = reader.load();
         m_pos = reader.position();
-        m_checkpoint.addGlobals(reader.globals());
+        m_checkpoint.addPickle(reader.profile(m_record));
         return value;
     }
 
@@ -240,6 +241,7 @@ public:
 private:
     Checkpoint& m_checkpoint;
     const TarMember& m_member;
+    QString m_record;
     QString m_where;
     QByteArrayView m_bytes;
     qsizetype m_pos = 0;
@@ -470,7 +472,7 @@ private:
             return object;
         });
         PyObject* root = reader.load();
-        m_checkpoint.addGlobals(reader.globals());
+        m_checkpoint.addPickle(reader.profile(QStringLiteral("member 'pickle'")));
         return root;
     }
 

@@ -74,7 +74,7 @@ PyObject* readZipPickle(Checkpoint& checkpoint, int file, const ZipArchive& zip,
         return parsed;
     });
     PyObject* root = reader.load();
-    checkpoint.addGlobals(reader.globals());
+    checkpoint.addPickle(reader.profile(record));
     return root;
 }
 

@@ -44,7 +44,7 @@ inline QJsonObject runSnippet(const RepairPlan& plan, const QJsonObject& repairC
         "    fixed = fix(obj, model.state_dict() if case['pass_target'] else None)\n"
         "except Exception as e:\n"
         "    print(json.dumps({'exception': type(e).__name__ + ': ' + str(e)})); sys.exit(0)\n"
-        "out = {'keys': [{'key': k, 'dtype': fixture_util.DTYPE_NAMES[v.dtype], 'shape': list(v.shape)}\n"
+        "out = {'keys': [{'key': k, 'dtype': fixture_util.dtype_name(v.dtype), 'shape': list(v.shape)}\n"
         "                for k, v in fixed.items()],\n"
         "       'metadata': {k: v.get('version') for k, v in getattr(fixed, '_metadata', {}).items()}}\n"
         "try:\n"
