@@ -114,8 +114,8 @@ relative L2-Änderung %2</translation>
         <translation>TorchScript: torch.load(weights_only=True) lehnt es ab; torch.jit.load führt seinen Code aus.</translation>
     </message>
     <message>
-        <source>Only tensors and a JSON header: no pickle, nothing in it can run.</source>
-        <translation>Nur Tensoren und ein JSON-Kopf: kein Pickle, nichts darin kann ausgeführt werden.</translation>
+        <source>Only tensors and JSON: no pickle, nothing in it can run.</source>
+        <translation>Nur Tensoren und JSON: kein Pickle, nichts darin kann ausgeführt werden.</translation>
     </message>
 </context>
 <context>
@@ -918,10 +918,6 @@ relative L2-Änderung %2</translation>
         <translation>Ziel öffnen</translation>
     </message>
     <message>
-        <source>Checkpoints (*.pt *.pth *.ckpt *.bin *.tar *.safetensors *.json);;All files (*)</source>
-        <translation>Checkpoints (*.pt *.pth *.ckpt *.bin *.tar *.safetensors *.json);;Alle Dateien (*)</translation>
-    </message>
-    <message>
         <source>Cannot write the demo checkpoints to %1</source>
         <translation>Die Demo-Checkpoints können nicht nach %1 geschrieben werden</translation>
     </message>
@@ -975,6 +971,10 @@ relative L2-Änderung %2</translation>
     <message>
         <source>(the first differences are expanded; Alt+Down walks to the rest)</source>
         <translation>(die ersten Unterschiede sind aufgeklappt; Alt+Down führt zu den übrigen)</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.pt *.pth *.ckpt *.bin *.tar *.pt2 *.safetensors *.json);;All files (*)</source>
+        <translation>Checkpoints (*.pt *.pth *.ckpt *.bin *.tar *.pt2 *.safetensors *.json);;Alle Dateien (*)</translation>
     </message>
 </context>
 <context>

@@ -112,8 +112,8 @@ relative L2 change %2</source>
         <translation>TorchScript：torch.load(weights_only=True) 拒绝它；torch.jit.load 会运行其代码。</translation>
     </message>
     <message>
-        <source>Only tensors and a JSON header: no pickle, nothing in it can run.</source>
-        <translation>只有张量和 JSON 头：没有 pickle，其中没有任何内容可以运行。</translation>
+        <source>Only tensors and JSON: no pickle, nothing in it can run.</source>
+        <translation>只有张量和 JSON：没有 pickle，其中没有任何内容可以运行。</translation>
     </message>
 </context>
 <context>
@@ -912,10 +912,6 @@ relative L2 change %2</source>
         <translation>打开目标</translation>
     </message>
     <message>
-        <source>Checkpoints (*.pt *.pth *.ckpt *.bin *.tar *.safetensors *.json);;All files (*)</source>
-        <translation>检查点 (*.pt *.pth *.ckpt *.bin *.tar *.safetensors *.json);;所有文件 (*)</translation>
-    </message>
-    <message>
         <source>Cannot write the demo checkpoints to %1</source>
         <translation>无法将示例检查点写入 %1</translation>
     </message>
@@ -968,6 +964,10 @@ relative L2 change %2</source>
     <message>
         <source>(the first differences are expanded; Alt+Down walks to the rest)</source>
         <translation>（已展开前面的差异；按 Alt+Down 逐个查看其余差异）</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.pt *.pth *.ckpt *.bin *.tar *.pt2 *.safetensors *.json);;All files (*)</source>
+        <translation>检查点 (*.pt *.pth *.ckpt *.bin *.tar *.pt2 *.safetensors *.json);;所有文件 (*)</translation>
     </message>
 </context>
 <context>

@@ -134,7 +134,7 @@ void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
             warning = tr("TorchScript: torch.load(weights_only=True) refuses it; torch.jit.load runs its code.");
         m_warning->setStyleSheet(caution);
     } else if (!weightsOnly.applies) {
-        warning = tr("Only tensors and a JSON header: no pickle, nothing in it can run.");
+        warning = tr("Only tensors and JSON: no pickle, nothing in it can run.");
         m_warning->setStyleSheet(fine);
     } else {
         warning = tr("Only tensors and plain data: torch.load(weights_only=True) reads this file.");

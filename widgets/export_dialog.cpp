@@ -52,9 +52,7 @@ bool isContainerless(const DiffSnapshot& snapshot)
 {
     if (!snapshot.source)
         return true;
-    const CheckpointFormat format = snapshot.source->format();
-    return format == CheckpointFormat::TorchScript || format == CheckpointFormat::Sharded ||
-           format == CheckpointFormat::SafeTensors;
+    return !formatHasContainer(snapshot.source->format());
 }
 
 } // namespace

@@ -314,7 +314,7 @@ void MainWindow::chooseFile(Side side)
 {
     const QString path = QFileDialog::getOpenFileName(
         this, side == Side::Source ? tr("Open Source Checkpoint") : tr("Open Target"), QString(),
-        tr("Checkpoints (*.pt *.pth *.ckpt *.bin *.tar *.safetensors *.json);;All files (*)"));
+        tr("Checkpoints (*.pt *.pth *.ckpt *.bin *.tar *.pt2 *.safetensors *.json);;All files (*)"));
     if (!path.isEmpty())
         openFile(side, path);
 }

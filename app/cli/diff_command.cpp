@@ -40,7 +40,7 @@ int runDiff(const QStringList& arguments)
     parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("the checkpoint being loaded"));
     parser.addPositionalArgument(
         QStringLiteral("TARGET"),
-        QStringLiteral("what the model expects: a checkpoint of it, or its TorchScript archive"));
+        QStringLiteral("what the model expects: a checkpoint of it, or its TorchScript or torch.export (.pt2) archive"));
     const QCommandLineOption json(QStringLiteral("json"),
                                   QStringLiteral("Print the JSON of CLI.md instead of text (= --format json)."));
     const QCommandLineOption format(
@@ -58,7 +58,7 @@ int runDiff(const QStringList& arguments)
         QStringLiteral("PATH"));
     const QCommandLineOption modelName(
         QStringLiteral("model-name"),
-        QStringLiteral("Class name in torch's message (default: the TorchScript class, else Model)."),
+        QStringLiteral("Class name in torch's message (default: the class of a TorchScript or .pt2 target, else Model)."),
         QStringLiteral("NAME"));
     const QCommandLineOption values(QStringLiteral("values"),
                                     QStringLiteral("Also compare the values of every key with equal shapes (LibTorch)."));

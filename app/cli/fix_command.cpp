@@ -29,7 +29,7 @@ int runFix(const QStringList& arguments)
                        "unless --force), 2 error. The source is never modified; OUT appears atomically."));
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("the checkpoint to repair"));
-    const QCommandLineOption target(QStringLiteral("target"), QStringLiteral("What the model expects (checkpoint or TorchScript)."),
+    const QCommandLineOption target(QStringLiteral("target"), QStringLiteral("What the model expects (checkpoint, TorchScript or .pt2 archive)."),
                                     QStringLiteral("TARGET"));
     const QCommandLineOption rules(QStringLiteral("rules"), QStringLiteral("Apply this rules file."), QStringLiteral("RULES"));
     const QCommandLineOption automatic(QStringLiteral("auto"),

@@ -27,7 +27,7 @@ int runSuggest(const QStringList& arguments)
     parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("SOURCE"), QStringLiteral("the checkpoint being loaded"));
     parser.addPositionalArgument(QStringLiteral("TARGET"),
-                                 QStringLiteral("what the model expects: a checkpoint of it, or its TorchScript archive"));
+                                 QStringLiteral("what the model expects: a checkpoint of it, or its TorchScript or torch.export (.pt2) archive"));
     const QCommandLineOption sourceDict(
         QStringLiteral("source-dict"),
         QStringLiteral("State dict inside SOURCE, components joined by '/' (\"\" = root)."), QStringLiteral("PATH"));

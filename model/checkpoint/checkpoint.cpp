@@ -15,9 +15,16 @@ QString formatName(CheckpointFormat format)
     case CheckpointFormat::TorchLegacyTar: return QStringLiteral("torch-legacy");
     case CheckpointFormat::SafeTensors: return QStringLiteral("safetensors");
     case CheckpointFormat::TorchScript: return QStringLiteral("torchscript");
+    case CheckpointFormat::TorchExport: return QStringLiteral("torch-export");
     case CheckpointFormat::Sharded: return QStringLiteral("sharded");
     }
     return {};
+}
+
+bool formatHasContainer(CheckpointFormat format)
+{
+    return format == CheckpointFormat::TorchZip || format == CheckpointFormat::TorchLegacy ||
+           format == CheckpointFormat::TorchLegacyTar;
 }
 
 Checkpoint::Checkpoint(QString path, CheckpointFormat format) : m_path(std::move(path)), m_format(format) {}

@@ -16,10 +16,15 @@ namespace statescope {
 
 class MappedFile;
 
-enum class CheckpointFormat { TorchZip, TorchLegacy, TorchLegacyTar, SafeTensors, TorchScript, Sharded };
+enum class CheckpointFormat { TorchZip, TorchLegacy, TorchLegacyTar, SafeTensors, TorchScript, TorchExport, Sharded };
 
-// The names CLI.md fixes: torch-zip, torch-legacy (stream and tar alike), safetensors, torchscript, sharded.
+// The names CLI.md fixes: torch-zip, torch-legacy (stream and tar alike), safetensors, torchscript,
+// torch-export (torch.export.save's .pt2), sharded.
 QString formatName(CheckpointFormat format);
+// Whether files of the format hold a torch.save container (a dict with epoch, optimizer, ...) that an export
+// can keep around the repaired state dict; a TorchScript module, a torch.export program, safetensors and a
+// shard index have none.
+bool formatHasContainer(CheckpointFormat format);
 
 // Where the bytes of one storage live: a range of one of the checkpoint's mapped files.
 struct StorageBytes
@@ -31,7 +36,8 @@ struct StorageBytes
     bool compressed = false; // a DEFLATE zip entry: not reachable through the mapping
 };
 
-// A module of a TorchScript archive as LibTorch reports it: the real module tree and the expected keys.
+// The module behind a TorchScript archive (as LibTorch reports it) or a torch.export archive (as its program
+// records it): the real module tree and the expected keys.
 struct ScriptModuleInfo
 {
     struct Module

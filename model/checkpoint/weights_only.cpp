@@ -157,7 +157,7 @@ void writeWeightsOnlyText(QTextStream& out, const WeightsOnlyVerdict& v)
         out << QLatin1String(" in ") << v.record << QLatin1String(" at offset ") << v.offset;
     out << QLatin1String(": ") << v.reason << QLatin1Char('\n');
     if (v.refusedGlobal.isEmpty() && v.refusedOpcode < 0) {
-        out << QLatin1String("  torch.jit.load reads it, running the archive's code; StateScope reads it without\n");
+        out << QLatin1String("  torch.jit.load reads it by running the archive's code; StateScope reads it without running anything\n");
     } else if (v.refusedOpcode >= 0) {
         out << QLatin1String("  no allowlist helps: the pickle uses an opcode torch's safe unpickler does not read "
                              "(pickle protocol > 2?); `statescope fix FILE --target FILE --auto -o OUT.pt` writes one it reads\n");

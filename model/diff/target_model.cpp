@@ -146,7 +146,7 @@ TargetModel TargetModel::fromScript(const ScriptModuleInfo& info, const StateDic
         if (model.m_modulesByPath.contains(module.path))
             continue; // a module registered twice is walked once per name, but its path is unique
         if (!model.m_modulesByPath.contains(parentPath(module.path)))
-            throw FormatError(file + QLatin1String(": LibTorch lists module ") + module.path +
+            throw FormatError(file + QLatin1String(": the archive lists module ") + module.path +
                               QLatin1String(" before its parent"));
         model.m_modules[model.moduleFor(module.path)].typeName = module.typeName;
     }
@@ -156,11 +156,11 @@ TargetModel TargetModel::fromScript(const ScriptModuleInfo& info, const StateDic
     for (const ScriptModuleInfo::Tensor& t : info.stateDict) {
         const PyTensor* tensor = tensors.value(t.key);
         if (!tensor)
-            throw FormatError(file + QLatin1String(": LibTorch reports state dict key ") + t.key +
+            throw FormatError(file + QLatin1String(": the archive's module reports state dict key ") + t.key +
                               QLatin1String(" but the archive's data.pkl has no such tensor"));
         const int dot = t.key.lastIndexOf(QLatin1Char('.'));
         if (!model.m_modulesByPath.contains(dot < 0 ? QString() : t.key.left(dot)))
-            throw FormatError(file + QLatin1String(": LibTorch reports state dict key ") + t.key +
+            throw FormatError(file + QLatin1String(": the archive's module reports state dict key ") + t.key +
                               QLatin1String(" outside every module it lists"));
         model.addTensor(t.key, tensor->dtype, tensor->shape, tensor->numel());
     }

@@ -22,10 +22,7 @@ ExportReport exportCheckpoint(const Checkpoint& source, const StateDict& selecte
         throw FormatError(out + QLatin1String(": the output would replace an input file; choose another name"));
 
     const OutputPlan plan(source, repaired, target);
-    // A TorchScript module or a shard index has no torch.save container to keep.
-    const bool containerless = source.format() == CheckpointFormat::TorchScript ||
-                               source.format() == CheckpointFormat::Sharded ||
-                               source.format() == CheckpointFormat::SafeTensors;
+    const bool containerless = !formatHasContainer(source.format());
     ExportReport report;
     if (options.format == ExportOptions::Format::SafeTensors)
         report = writeSafeTensors(source, plan, out, progress, cancel);

@@ -52,6 +52,9 @@ CheckpointFormat sniffFormat(const MappedFile& file)
         for (const ZipEntry& entry : zip.entries()) {
             if (entry.name.endsWith(QLatin1String("/constants.pkl")))
                 return CheckpointFormat::TorchScript;
+            // torch.export.save's PT2 archive names itself in a record of its own.
+            if (entry.name.endsWith(QLatin1String("/archive_format")) && entry.name.count(QLatin1Char('/')) == 1)
+                return CheckpointFormat::TorchExport;
         }
         return CheckpointFormat::TorchZip;
     }
@@ -64,7 +67,7 @@ CheckpointFormat sniffFormat(const MappedFile& file)
     if (looksLikeShardIndex(bytes))
         return CheckpointFormat::Sharded;
     throw FormatError(file.path() + QLatin1String(": unknown content (starts with ") + describeStart(bytes) +
-                      QLatin1String("): not a torch zip, legacy torch, TorchScript, safetensors or shard index file"));
+                      QLatin1String("): not a torch zip, legacy torch, TorchScript, torch.export, safetensors or shard index file"));
 }
 
 std::shared_ptr<const Checkpoint> openCheckpoint(const QString& path)
@@ -77,6 +80,7 @@ std::shared_ptr<const Checkpoint> openCheckpoint(const QString& path)
     switch (format) {
     case CheckpointFormat::TorchZip: root = readTorchZip(*checkpoint, file); break;
     case CheckpointFormat::TorchScript: root = readTorchScript(*checkpoint, file); break;
+    case CheckpointFormat::TorchExport: root = readTorchExport(*checkpoint, file); break;
     case CheckpointFormat::TorchLegacy: root = readTorchLegacy(*checkpoint, file); break;
     case CheckpointFormat::TorchLegacyTar: root = readTorchLegacyTar(*checkpoint, file); break;
     case CheckpointFormat::SafeTensors: root = readSafetensors(*checkpoint, file); break;

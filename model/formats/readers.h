@@ -9,6 +9,8 @@ class PyObject;
 // and globals it finds and returns the root object of that file. All throw FormatError on bad input.
 PyObject* readTorchZip(Checkpoint& checkpoint, int file);
 PyObject* readTorchScript(Checkpoint& checkpoint, int file);
+// A torch.export.save archive (.pt2): state dict and module tree from its JSON records, no pickle.
+PyObject* readTorchExport(Checkpoint& checkpoint, int file);
 PyObject* readTorchLegacy(Checkpoint& checkpoint, int file);
 PyObject* readTorchLegacyTar(Checkpoint& checkpoint, int file);
 PyObject* readSafetensors(Checkpoint& checkpoint, int file);

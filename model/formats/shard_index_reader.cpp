@@ -79,12 +79,13 @@ PyObject* readShard(Checkpoint& checkpoint, int file, const QString& shardName, 
     case CheckpointFormat::TorchLegacyTar:
         return readTorchLegacyTar(checkpoint, file);
     case CheckpointFormat::TorchScript:
+    case CheckpointFormat::TorchExport:
     case CheckpointFormat::Sharded:
         break;
     }
     fail(indexPath,
          QLatin1String("shard '") + shardName +
-             QLatin1String("' is a TorchScript archive or another shard index, not a file of tensors"));
+             QLatin1String("' is a TorchScript or torch.export archive or another shard index, not a file of tensors"));
 }
 
 // The tensors of one shard: its best state dict by the rules every other file follows. findStateDicts looks

@@ -21,9 +21,7 @@ namespace {
 // source's path; everything else (state dict only, safetensors, containerless sources) holds it at the root.
 QString outputDictPath(const DiffSnapshot& snapshot, const ExportOptions& options)
 {
-    const CheckpointFormat format = snapshot.source->format();
-    const bool containerless = format == CheckpointFormat::TorchScript || format == CheckpointFormat::Sharded ||
-                               format == CheckpointFormat::SafeTensors;
+    const bool containerless = !formatHasContainer(snapshot.source->format());
     if (options.format == ExportOptions::Format::SafeTensors || options.stateDictOnly || containerless)
         return QString(QLatin1String(""));
     return snapshot.originalSourceDict.path;

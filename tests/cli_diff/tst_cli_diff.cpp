@@ -75,9 +75,11 @@ void TestCliDiff::json()
     const QJsonObject target = out.value(QLatin1String("target")).toObject();
     QCOMPARE(target.value(QLatin1String("file")).toString(),
              fixture(pair.value(QLatin1String("target")).toString()));
-    const bool script = pair.value(QLatin1String("target_kind")).toString() == QLatin1String("torchscript");
+    const QString kind = pair.value(QLatin1String("target_kind")).toString();
     QCOMPARE(target.value(QLatin1String("format")).toString(),
-             script ? QStringLiteral("torchscript") : QStringLiteral("torch-zip"));
+             kind == QLatin1String("torchscript") ? QStringLiteral("torchscript")
+             : kind == QLatin1String("export")    ? QStringLiteral("torch-export")
+                                                  : QStringLiteral("torch-zip"));
     QCOMPARE(target.value(QLatin1String("selected")).toString(), QString());
 
     QCOMPARE(out.value(QLatin1String("loadable")).toBool(), error.isNull());

@@ -248,7 +248,7 @@ void TstSafetensors::brokenFile_data()
     indexRow("index_unlisted_tensor",
              QStringLiteral(
                  "tensor 'unlisted' is in shard 'model-00001-of-00002.safetensors' but not in weight_map"));
-    indexRow("index_nested_index", QStringLiteral("is a TorchScript archive or another shard index"));
+    indexRow("index_nested_index", QStringLiteral("or another shard index, not a file of tensors"));
     indexRow("index_invalid_json", QStringLiteral("shard index is not valid JSON"));
     QTest::newRow("index_broken_shard")
         << QStringLiteral("index_broken_shard") + index
