@@ -1,5 +1,6 @@
 #include "suggestions.h"
 
+#include "checkpoint/dtype.h"
 #include "checkpoint/state_dict.h"
 #include "diff/load_verdict.h"
 #include "diff/target_model.h"
@@ -7,6 +8,7 @@
 #include "repair/apply_plan.h"
 
 #include <QHash>
+#include <QMap>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -32,24 +34,41 @@ struct Evaluation
     std::shared_ptr<const RepairedStateDict> repaired;
 };
 
+// Leaf names that mean the same parameter in different code bases: TF ports and old BERT code name
+// LayerNorm's parameters gamma/beta; torch calls them weight/bias.
+const std::pair<const char*, const char*> kLeafSynonyms[] = {
+    {"gamma", "weight"},
+    {"beta", "bias"},
+};
+
 class Suggester
 {
 public:
-    Suggester(const StateDict& source, const StateDict& target, const TargetModel& model)
-        : m_source(source), m_target(target), m_model(model)
+    Suggester(const StateDict& source, const StateDict& target, const TargetModel& model, bool prefixesFirst)
+        : m_source(source), m_target(target), m_model(model), m_prefixesFirst(prefixesFirst)
     {
     }
 
     QVector<Suggestion> run()
     {
         m_current = evaluate(m_plan);
-        suggestPrefixes();
-        suggestStructuralRenames();
+        if (m_prefixesFirst) {
+            suggestPrefixes();
+            suggestStructuralRenames();
+        } else {
+            suggestStructuralRenames();
+            suggestPrefixes();
+        }
         suggestFill();
+        suggestNewHead();
         suggestShapeRepairs();
         suggestDrops();
         return m_suggestions;
     }
+
+    // Missing + unexpected + size mismatches left after every suggestion.
+    int problems() const { return m_current.problems; }
+    int ruleCount() const { return int(m_plan.rules.size()); }
 
 private:
     Evaluation evaluate(const RepairPlan& plan) const
@@ -194,6 +213,104 @@ private:
         return out;
     }
 
+    // Leaf renames the pair itself shows: a leaf name that no target key has, found only on unexpected keys,
+    // against one that no source key has, found only on missing keys, with the same shapes (as many, in
+    // order); or a known synonym pair (gamma/weight) under the same conditions on the source side.
+    QHash<QString, QString> learnLeafRenames(const QSet<QString>& unexpected) const
+    {
+        auto leafOf = [](const QString& key) { return key.mid(key.lastIndexOf(QLatin1Char('.')) + 1); };
+        QSet<QString> sourceLeaves;
+        QSet<QString> targetLeaves;
+        std::map<QString, QVector<QVector<qint64>>> unexpectedShapes; // leaf -> shapes, source order
+        std::map<QString, QVector<QVector<qint64>>> missingShapes;
+        for (const StateDictEntry& e : m_current.repaired->view.entries) {
+            sourceLeaves.insert(leafOf(e.key));
+            if (unexpected.contains(e.key) && e.tensor)
+                unexpectedShapes[leafOf(e.key)] << e.tensor->shape;
+        }
+        QHash<QString, const PyTensor*> targetTensors;
+        for (const StateDictEntry& e : m_target.entries) {
+            targetLeaves.insert(leafOf(e.key));
+            targetTensors.insert(e.key, e.tensor);
+        }
+        for (const QString& key : m_current.result->missing) {
+            if (const PyTensor* t = targetTensors.value(key))
+                missingShapes[leafOf(key)] << t->shape;
+        }
+        QHash<QString, QString> renames;
+        for (const auto& [a, b] : kLeafSynonyms) {
+            const QString from = QLatin1String(a);
+            const QString to = QLatin1String(b);
+            if (unexpectedShapes.count(from) && missingShapes.count(to) && !targetLeaves.contains(from))
+                renames.insert(from, to);
+        }
+        for (const auto& [from, shapes] : unexpectedShapes) {
+            if (renames.contains(from) || targetLeaves.contains(from))
+                continue;
+            QString match;
+            int candidates = 0;
+            for (const auto& [to, targetShapes] : missingShapes) {
+                if (!sourceLeaves.contains(to) && targetShapes == shapes) {
+                    match = to;
+                    ++candidates;
+                }
+            }
+            if (candidates == 1)
+                renames.insert(from, match);
+        }
+        return renames;
+    }
+
+    // Pairs the source and target keys of one signature group (as many on each side). A source key whose
+    // trailing components (two or more: "0.norm1.bias") name exactly one of the target keys goes with it, so
+    // that a module moved within its parent (registered later after a rename) does not shift the others;
+    // the rest pair up in module-tree order.
+    static void pairGroup(const QStringList& sources, const QStringList& targets, const QHash<QString, QString>& leafRenames,
+                          QVector<std::pair<QString, QString>>& pairs)
+    {
+        QHash<QString, QVector<int>> bySuffix;
+        for (int j = 0; j < targets.size(); ++j) {
+            const QStringList parts = targets.at(j).split(QLatin1Char('.'));
+            for (qsizetype k = 2; k <= parts.size(); ++k)
+                bySuffix[parts.mid(parts.size() - k).join(QLatin1Char('.'))] << j;
+        }
+        QVector<int> partner(sources.size(), -1);
+        QVector<bool> taken(targets.size(), false);
+        for (int i = 0; i < sources.size(); ++i) {
+            QStringList parts = sources.at(i).split(QLatin1Char('.'));
+            parts.last() = leafRenames.value(parts.last(), parts.last());
+            for (qsizetype k = parts.size(); k >= 2; --k) {
+                const auto it = bySuffix.constFind(parts.mid(parts.size() - k).join(QLatin1Char('.')));
+                if (it == bySuffix.constEnd())
+                    continue;
+                int only = -1;
+                int free = 0;
+                for (int j : *it) {
+                    if (!taken[j]) {
+                        only = j;
+                        ++free;
+                    }
+                }
+                if (free == 1) {
+                    partner[i] = only;
+                    taken[only] = true;
+                }
+                if (free >= 1)
+                    break; // a shorter suffix only matches more keys
+            }
+        }
+        int next = 0;
+        for (int i = 0; i < sources.size(); ++i) {
+            if (partner[i] < 0) {
+                while (taken[next])
+                    ++next;
+                partner[i] = next;
+                taken[next] = true;
+            }
+            pairs.push_back({sources.at(i), targets.at(partner[i])});
+        }
+    }
+
     void suggestStructuralRenames()
     {
         if (!m_current.result || m_current.result->unexpected.isEmpty() || m_current.result->missing.isEmpty())
@@ -202,10 +319,14 @@ private:
         QHash<QString, const PyTensor*> targetTensors;
         for (const StateDictEntry& e : m_target.entries)
             targetTensors.insert(e.key, e.tensor);
+        const QHash<QString, QString> leafRenames = learnLeafRenames(unexpected);
+        auto leafOf = [](const QString& key) { return key.mid(key.lastIndexOf(QLatin1Char('.')) + 1); };
         // dtype is not part of it: load_state_dict casts on copy, and an fp16 checkpoint of an fp32 model is
-        // the common case.
-        auto signature = [](const QString& key, const PyTensor* t) {
-            QString s = key.mid(key.lastIndexOf(QLatin1Char('.')) + 1);
+        // the common case. Source leaves are read under the target's name where a leaf rename was learned.
+        auto signature = [&](const QString& key, const PyTensor* t, bool fromSource) {
+            QString s = leafOf(key);
+            if (fromSource)
+                s = leafRenames.value(s, s);
             for (qint64 n : t->shape)
                 s += QLatin1Char('|') + QString::number(n);
             return s;
@@ -215,18 +336,17 @@ private:
         std::map<QString, std::pair<QStringList, QStringList>> groups;
         for (const StateDictEntry& e : m_current.repaired->view.entries) {
             if (unexpected.contains(e.key))
-                groups[signature(e.key, e.tensor)].first << e.key;
+                groups[signature(e.key, e.tensor, true)].first << e.key;
         }
         for (const QString& key : m_current.result->missing) {
             if (const PyTensor* t = targetTensors.value(key))
-                groups[signature(key, t)].second << key;
+                groups[signature(key, t, false)].second << key;
         }
         QVector<std::pair<QString, QString>> pairs;
         int ambiguous = 0;
         for (const auto& [sig, sides] : groups) {
             if (sides.first.size() == sides.second.size()) {
-                for (qsizetype i = 0; i < sides.first.size(); ++i)
-                    pairs.push_back({sides.first.at(i), sides.second.at(i)});
+                pairGroup(sides.first, sides.second, leafRenames, pairs);
             } else {
                 ambiguous += int(std::min(sides.first.size(), sides.second.size()));
             }
@@ -239,17 +359,36 @@ private:
         for (const auto& [s, t] : pairs) {
             QStringList a = s.split(QLatin1Char('.'));
             QStringList b = t.split(QLatin1Char('.'));
+            a.last() = leafRenames.value(a.last(), a.last()); // the leaf rules run first
             while (!a.isEmpty() && !b.isEmpty() && a.last() == b.last()) {
                 a.removeLast();
                 b.removeLast();
             }
             const QString hs = a.join(QLatin1Char('.'));
             const QString ht = b.join(QLatin1Char('.'));
+            if (hs.isEmpty() && ht.isEmpty())
+                continue; // the leaf rename alone makes this key meet
             if (hs.isEmpty() || ht.isEmpty() || (heads.contains(hs) && heads.value(hs) != ht)) {
                 consistent = false;
                 break;
             }
             heads.insert(hs, ht);
+        }
+        // Leaf renames come first in the plan: `\.gamma$` -> `.weight` wherever the module lives.
+        QVector<RepairRule> leafRules;
+        for (auto it = leafRenames.cbegin(); it != leafRenames.cend(); ++it)
+            leafRules << RepairRule::rename(QLatin1String("(^|\\.)") + regexEscape(it.key()) + QLatin1Char('$'),
+                                            QLatin1String("\\1") + it.value());
+        std::sort(leafRules.begin(), leafRules.end(),
+                  [](const RepairRule& x, const RepairRule& y) { return x.pattern < y.pattern; });
+        QString leafReason;
+        if (!leafRules.isEmpty()) {
+            QStringList names;
+            for (auto it = leafRenames.cbegin(); it != leafRenames.cend(); ++it)
+                names << it.key() + QLatin1String(" -> ") + it.value();
+            names.sort();
+            leafReason = QLatin1String("; leaf names ") + names.join(QLatin1String(", ")) +
+                         QLatin1String(" (every one sits where the target has the other, with its shape)");
         }
         const double confidence = ambiguous ? 0.7 : 0.9;
         const QString reason = QString::number(pairs.size()) +
@@ -270,7 +409,7 @@ private:
                 else
                     single << it.key();
             }
-            QVector<RepairRule> rules;
+            QVector<RepairRule> rules = leafRules;
             int generalised = 0;
             for (const auto& [templates, members] : numbered) {
                 if (members.size() < 2) {
@@ -287,10 +426,12 @@ private:
             for (const QString& hs : std::as_const(single))
                 rules << RepairRule::rename(QLatin1Char('^') + regexEscape(hs) + QLatin1String("\\."),
                                             heads.value(hs) + QLatin1Char('.'));
-            const QString how = generalised && single.isEmpty() && generalised == 1
+            QString how = generalised && single.isEmpty() && generalised == 1
                                     ? QStringLiteral(", as one numbered module rename")
                                     : QStringLiteral(", as whole-module renames");
-            if (tryAdd(rules, confidence, reason + how, true))
+            if (heads.isEmpty())
+                how = QString();
+            if (tryAdd(rules, confidence, reason + how + leafReason, true))
                 return;
         }
         QVector<RepairRule> maps;
@@ -313,6 +454,97 @@ private:
                                                       "will not fill them (_metadata version 2 or later); they "
                                                       "start at 0 as in a fresh model"),
                true);
+    }
+
+    static QString parentOf(const QString& key)
+    {
+        const qsizetype dot = key.lastIndexOf(QLatin1Char('.'));
+        return dot < 0 ? QString() : key.left(dot);
+    }
+
+    // A new head, as fine-tuning makes one: what is left is one module of the source against one of the
+    // model with the same leaves in other shapes (a 1000-class ImageNet `fc` against the model's 10-class
+    // `head`), or size mismatches confined to the model's last module and to fewer outputs in the model. The
+    // model keeps its own initialisation there (take_from_target): lossy, and said so. A model with more
+    // outputs than the source (classes added) is left to resize slice_pad, which keeps the learned ones.
+    void suggestNewHead()
+    {
+        if (!m_current.result)
+            return;
+        const DiffResult& r = *m_current.result;
+        QHash<QString, const PyTensor*> targetTensors;
+        for (const StateDictEntry& e : m_target.entries)
+            targetTensors.insert(e.key, e.tensor);
+        if (!r.unexpected.isEmpty() && !r.missing.isEmpty() && r.sizeMismatch.isEmpty()) {
+            QSet<QString> sourceModules;
+            QSet<QString> targetModules;
+            for (const QString& k : r.unexpected)
+                sourceModules.insert(parentOf(k));
+            for (const QString& k : r.missing)
+                targetModules.insert(parentOf(k));
+            if (sourceModules.size() != 1 || targetModules.size() != 1)
+                return;
+            const QString u = *sourceModules.cbegin();
+            const QString m = *targetModules.cbegin();
+            if (u.isEmpty() || m.isEmpty())
+                return;
+            QMap<QString, QVector<qint64>> sourceLeaves; // leaf -> shape
+            for (const StateDictEntry& e : m_current.repaired->view.entries) {
+                if (parentOf(e.key) == u) {
+                    if (!r.unexpected.contains(e.key) || !e.tensor)
+                        return; // part of u already meets the model, or u holds extra state: not a head
+                    sourceLeaves.insert(e.key.mid(u.size() + 1), e.tensor->shape);
+                }
+            }
+            QMap<QString, QVector<qint64>> targetLeaves;
+            for (const QString& k : r.missing) {
+                const PyTensor* t = targetTensors.value(k);
+                if (!t)
+                    return;
+                targetLeaves.insert(k.mid(m.size() + 1), t->shape);
+            }
+            if (sourceLeaves.isEmpty() || sourceLeaves.keys() != targetLeaves.keys())
+                return;
+            for (auto it = sourceLeaves.cbegin(); it != sourceLeaves.cend(); ++it) {
+                if (it.value().size() != targetLeaves.value(it.key()).size())
+                    return;
+            }
+            RepairRule take;
+            take.op = RepairRule::Op::TakeFromTarget;
+            take.pattern = QLatin1Char('^') + regexEscape(m) + QLatin1String("\\.");
+            const QString shown = sourceLeaves.contains(QStringLiteral("weight")) ? QStringLiteral("weight") : sourceLeaves.firstKey();
+            const QString shapes = shown + QLatin1Char(' ') + shapeText(sourceLeaves.value(shown)) + QLatin1String(" -> ") +
+                                   shapeText(targetLeaves.value(shown));
+            tryAdd({RepairRule::rename(QLatin1Char('^') + regexEscape(u) + QLatin1String("\\."), m + QLatin1Char('.')), take},
+                   0.6,
+                   QLatin1String("a new head: the model's \"") + m + QLatin1String("\" replaces the source's \"") + u +
+                       QLatin1String("\" (") + shapes + QLatin1String("); it keeps the model's initialisation and the "
+                                                                "source's head is not used (lossy)"),
+                   false);
+            return;
+        }
+        if (r.sizeMismatch.isEmpty() || m_target.entries.isEmpty())
+            return;
+        QSet<QString> modules;
+        bool outputDimOnly = true;
+        for (const ShapeMismatch& mm : r.sizeMismatch) {
+            modules.insert(parentOf(mm.key));
+            outputDimOnly = outputDimOnly && mm.sourceShape.size() == mm.targetShape.size() && !mm.sourceShape.isEmpty() &&
+                            mm.sourceShape.mid(1) == mm.targetShape.mid(1) && mm.targetShape.first() < mm.sourceShape.first();
+        }
+        const QString head = parentOf(m_target.entries.last().key);
+        if (modules.size() != 1 || *modules.cbegin() != head || head.isEmpty() || !outputDimOnly)
+            return;
+        const ShapeMismatch& first = r.sizeMismatch.first();
+        RepairRule take;
+        take.op = RepairRule::Op::TakeFromTarget;
+        take.pattern = QLatin1Char('^') + regexEscape(head) + QLatin1String("\\.");
+        tryAdd({take}, 0.6,
+               QLatin1String("a new head: \"") + head + QLatin1String("\" has ") + QString::number(first.targetShape.first()) +
+                   QLatin1String(" outputs in the model, ") + QString::number(first.sourceShape.first()) +
+                   QLatin1String(" in the source; it keeps the model's initialisation (lossy; resize slice_pad would "
+                                 "keep the source's first rows instead)"),
+               false);
     }
 
     void suggestShapeRepairs()
@@ -420,6 +652,7 @@ private:
     const StateDict& m_source;
     const StateDict& m_target;
     const TargetModel& m_model;
+    bool m_prefixesFirst;
     RepairPlan m_plan;
     Evaluation m_current;
     QVector<Suggestion> m_suggestions;
@@ -429,7 +662,17 @@ private:
 
 QVector<Suggestion> suggest(const StateDict& source, const StateDict& target, const TargetModel& model)
 {
-    return Suggester(source, target, model).run();
+    // Two orders compete. Wrapper prefixes first suits DataParallel or Lightning keys; structure first suits
+    // renamed modules, where a prefix would only make a few keys meet by accident (adding "stage1.0." to a
+    // renamed ResNet's conv1). The verdict decides: fewer problems left, then fewer rules.
+    Suggester prefixesFirst(source, target, model, true);
+    Suggester structureFirst(source, target, model, false);
+    QVector<Suggestion> a = prefixesFirst.run();
+    QVector<Suggestion> b = structureFirst.run();
+    if (structureFirst.problems() < prefixesFirst.problems() ||
+        (structureFirst.problems() == prefixesFirst.problems() && structureFirst.ruleCount() < prefixesFirst.ruleCount()))
+        return b;
+    return a;
 }
 
 RepairPlan suggestedPlan(const QVector<Suggestion>& suggestions, const StateDict& source, bool losslessOnly)

@@ -38,13 +38,19 @@ inline QString oracleTorchVersion()
     return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()).trimmed() : QString();
 }
 
-// The `<name>.expected.json` written beside a fixture by tests/fixtures/gen_*.py (null object if absent).
-inline QJsonObject expected(const QString& name)
+// A JSON object written by a fixture generator, by its path in the fixture folder (null object if absent).
+inline QJsonObject fixtureJson(const QString& name)
 {
-    QFile f(fixture(name) + QLatin1String(".expected.json"));
+    QFile f(fixture(name));
     if (!f.open(QIODevice::ReadOnly))
         return {};
     return QJsonDocument::fromJson(f.readAll()).object();
+}
+
+// The `<name>.expected.json` written beside a fixture by tests/fixtures/gen_*.py (null object if absent).
+inline QJsonObject expected(const QString& name)
+{
+    return fixtureJson(name + QLatin1String(".expected.json"));
 }
 
 struct ProcessResult
