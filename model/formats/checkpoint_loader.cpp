@@ -52,8 +52,10 @@ CheckpointFormat sniffFormat(const MappedFile& file)
         for (const ZipEntry& entry : zip.entries()) {
             if (entry.name.endsWith(QLatin1String("/constants.pkl")))
                 return CheckpointFormat::TorchScript;
-            // torch.export.save's PT2 archive names itself in a record of its own.
-            if (entry.name.endsWith(QLatin1String("/archive_format")) && entry.name.count(QLatin1Char('/')) == 1)
+            // torch.export.save's PT2 archive names itself in a record of its own; torch 2.6 and older wrote
+            // serialized_exported_program.json at the top instead (refused by the reader, by name).
+            if ((entry.name.endsWith(QLatin1String("/archive_format")) && entry.name.count(QLatin1Char('/')) == 1) ||
+                entry.name == QLatin1String("serialized_exported_program.json"))
                 return CheckpointFormat::TorchExport;
         }
         return CheckpointFormat::TorchZip;

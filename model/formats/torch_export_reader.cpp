@@ -15,7 +15,7 @@
 
 namespace statescope {
 
-// A torch.export.save archive (".pt2", torch >= 2.6's PT2 archive): models/<name>.json describes the exported
+// A torch.export.save archive (".pt2", the PT2 archive of newer torches): models/<name>.json describes the exported
 // program (graph, signature, module call graph), data/weights/<name>_weights_config.json lists every state
 // dict entry with its tensor metadata and the raw storage record that holds its bytes. Everything is JSON
 // and raw bytes: nothing is unpickled, imported or run. The state dict is rebuilt in the order the exported
@@ -63,7 +63,7 @@ class ExportArchive
 public:
     ExportArchive(Checkpoint& checkpoint, int file)
         : m_checkpoint(checkpoint), m_file(file), m_path(checkpoint.file(file).path()),
-          m_zip(checkpoint.file(file).zipDirectory()), m_folder(zipArchiveFolder(m_zip, m_path))
+          m_zip(checkpoint.file(file).zipDirectory()), m_folder(folderOf(m_zip, m_path))
     {
     }
 
@@ -74,9 +74,9 @@ public:
             fail(QLatin1String("archive_format says '") + QString::fromLatin1(format.left(32)) + QLatin1String("', not pt2"));
         const QString model = modelName();
         if (m_zip.find(record(QLatin1String("data/weights/") + model + QLatin1String(".pt"))))
-            fail(QLatin1String("model '") + model + QLatin1String("' keeps its weights in the pickled layout of torch < 2.6 "
-                                                                    "(data/weights/") + model + QLatin1String(".pt), which StateScope does not read; "
-                                                                    "re-save it with torch.export.save of torch >= 2.6"));
+            fail(QLatin1String("model '") + model + QLatin1String("' keeps its weights pickled in data/weights/") + model +
+                 QLatin1String(".pt (an earlier PT2 layout), which StateScope does not read; re-save it with the "
+                               "torch.export.save of a newer torch"));
         readProgram(parseJson(QLatin1String("models/") + model + QLatin1String(".json")));
         readWeights(parseJson(QLatin1String("data/weights/") + model + QLatin1String("_weights_config.json")));
         return buildStateDict();
@@ -91,6 +91,15 @@ private:
     };
 
     [[noreturn]] void fail(const QString& what) const { throw FormatError(m_path + QLatin1String(": ") + what); }
+
+    static QString folderOf(const ZipArchive& zip, const QString& path)
+    {
+        if (zip.find(QStringLiteral("serialized_exported_program.json")))
+            throw FormatError(path + QLatin1String(": a torch.export archive in the older layout (serialized_exported_program.json, its "
+                                                   "weights pickled in serialized_state_dict.pt; torch 2.6 writes it), which StateScope "
+                                                   "does not read; re-save it with the torch.export.save of a newer torch"));
+        return zipArchiveFolder(zip, path);
+    }
 
     QString record(const QString& name) const { return m_folder + QLatin1Char('/') + name; }
 

@@ -357,7 +357,9 @@ def check_layout(out, zip64):
         reference = io.BytesIO()
         torch.save(torch.load(out, weights_only=False), reference)
         saved = [n.split("/", 1)[1] for n in zipfile.ZipFile(reference).namelist()]
-        if names != saved:
+        # torch 2.6 (Debian 13's) still writes the older records, sorted as strings, as 1.13 does: only a
+        # torch that writes the format records is compared record by record.
+        if ".format_version" in saved and names != saved:
             fail(f"records {names[:8]}... differ from torch.save's {saved[:8]}...")
 
 

@@ -76,7 +76,7 @@ void TestTorchExport::stateDictMatchesTheModel()
     QFETCH(QString, archive);
     qInfo("compared with torch %s", qPrintable(oracleTorchVersion()));
     if (archive.isEmpty())
-        QSKIP("the oracle's torch has no torch.export.save");
+        QSKIP("the oracle's torch.export.save writes no PT2 archive (torch 2.6 and older)");
     const auto exported = openCheckpoint(fixture(archive));
     QCOMPARE(exported->format(), CheckpointFormat::TorchExport);
     const auto twin = openCheckpoint(fixture(twinOf(archive)));
@@ -101,7 +101,7 @@ void TestTorchExport::stateDictMatchesTheModel()
 void TestTorchExport::moduleTreeAndClass()
 {
     if (!exportAvailable())
-        QSKIP("the oracle's torch has no torch.export.save");
+        QSKIP("the oracle's torch.export.save writes no PT2 archive (torch 2.6 and older)");
     const auto exported = openCheckpoint(fixture(QStringLiteral("export/mixed.pt2")));
     const StateDict sd = selectStateDict(*exported, QString());
     const TargetModel model = TargetModel::forCheckpoint(*exported, sd);
@@ -128,7 +128,7 @@ void TestTorchExport::moduleTreeAndClass()
 void TestTorchExport::asSourceItLoadsIntoTheModel()
 {
     if (!exportAvailable())
-        QSKIP("the oracle's torch has no torch.export.save");
+        QSKIP("the oracle's torch.export.save writes no PT2 archive (torch 2.6 and older)");
     // The exported weights into the model's own state dict: torch loads them (the values are the model's).
     const ProcessResult r = runStatescope({QStringLiteral("diff"), fixture(QStringLiteral("export/mixed.pt2")),
                                            fixture(QStringLiteral("export/mixed.pt")), QStringLiteral("--json")});
@@ -140,7 +140,7 @@ void TestTorchExport::asSourceItLoadsIntoTheModel()
 void TestTorchExport::fixWritesWhatTorchLoads()
 {
     if (!exportAvailable())
-        QSKIP("the oracle's torch has no torch.export.save");
+        QSKIP("the oracle's torch.export.save writes no PT2 archive (torch 2.6 and older)");
     QTemporaryDir dir;
     const QString out = dir.filePath(QStringLiteral("weights.pt"));
     const ProcessResult fix = runStatescope({QStringLiteral("fix"), fixture(QStringLiteral("export/mixed.pt2")), QStringLiteral("--target"),
@@ -173,6 +173,7 @@ void TestTorchExport::brokenArchives_data()
     QTest::newRow("symbolic") << "symbolic_size.pt2" << "weight head.weight: sizes, strides and storage_offset must be concrete";
     QTest::newRow("no config") << "no_config.pt2" << "the archive has no data/weights/model_weights_config.json record";
     QTest::newRow("bad json") << "bad_json.pt2" << "models/model.json is not a JSON object";
+    QTest::newRow("torch 2.6 layout") << "old_layout.pt2" << "a torch.export archive in the older layout (serialized_exported_program.json";
 }
 
 void TestTorchExport::brokenArchives()
@@ -180,7 +181,7 @@ void TestTorchExport::brokenArchives()
     QFETCH(QString, file);
     QFETCH(QString, message);
     if (!exportAvailable())
-        QSKIP("the oracle's torch has no torch.export.save");
+        QSKIP("the oracle's torch.export.save writes no PT2 archive (torch 2.6 and older)");
     const QString path = fixture(QLatin1String("export/") + file);
     try {
         openCheckpoint(path);
