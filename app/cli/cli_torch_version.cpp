@@ -10,9 +10,9 @@ QCommandLineOption torchVersionOption()
 {
     return QCommandLineOption(
         QStringLiteral("torch-version"),
-        QStringLiteral("Follow the load_state_dict of this torch (e.g. 1.13, 2.13; default: torch 2.4 and later). "
-                       "1.x to 2.3 report fewer unexpected keys and take source[0] of any 1-D tensor for a "
-                       "0-dim parameter."),
+        QStringLiteral("Follow the load_state_dict of this torch (e.g. 1.13, 2.6, 2.13; default: torch 2.10 and "
+                       "later). 1.x to 2.9 take source[0] of any 1-D tensor for a 0-dim parameter; 1.x to 2.3 also "
+                       "report fewer unexpected keys."),
         QStringLiteral("VERSION"));
 }
 

@@ -14,6 +14,8 @@ std::optional<LoadRules> loadRulesForTorchVersion(const QString& version)
     const int minor = match.captured(2).toInt();
     if (major < 2 || (major == 2 && minor < 4))
         return LoadRules::Torch113;
+    if (major == 2 && minor < 10)
+        return LoadRules::Torch24;
     return LoadRules::Current;
 }
 

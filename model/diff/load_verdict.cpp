@@ -19,8 +19,8 @@ const QString kNumBatchesTracked = QStringLiteral("num_batches_tracked");
 // module takes it or not). Where the descent stops:
 // - Torch113: quietly when the component names a local (anything below a parameter is ignored) or when the
 //   key ends exactly at a child's name (it never starts with the child's prefix); reported otherwise;
-// - Current: a key with a further component reports unless that component is a child; a last component
-//   reports unless it is a local.
+// - Current and Torch24: a key with a further component reports unless that component is a child; a last
+//   component reports unless it is a local.
 int unexpectedAt(const TargetModel& target, const QString& key, LoadRules rules)
 {
     int module = 0;
@@ -31,10 +31,10 @@ int unexpectedAt(const TargetModel& target, const QString& key, LoadRules rules)
         const QString component = key.mid(start, dot < 0 ? -1 : dot - start);
         if (dot < 0 && component == kExtraState)
             return -1;
-        if (rules == LoadRules::Torch113 && m.localIndex.contains(component))
+        if (!checksUnexpectedByPath(rules) && m.localIndex.contains(component))
             return -1;
         if (dot < 0) {
-            if (rules == LoadRules::Current)
+            if (checksUnexpectedByPath(rules))
                 return m.localIndex.contains(component) ? -1 : module;
             return m.childIndex.contains(component) ? -1 : module;
         }
@@ -145,10 +145,10 @@ private:
             m_result->dtypeMismatch.push_back({local.key, tensor.dtype, local.dtype});
         QVector<qint64> sourceShape = tensor.shape;
         bool firstElement = false;
-        // "Backward compatibility: loading 1-dim tensor from 0.3.* to version 0.4+": input_param[0]; since
-        // torch 2.x only for a one-element tensor (Current), in 1.13 for any 1-D one.
+        // "Backward compatibility: loading 1-dim tensor from 0.3.* to version 0.4+": input_param[0]; in
+        // torch 2.13 only for a one-element tensor (Current), before (1.13, 2.6) for any 1-D one.
         const bool takesFirst = local.shape.isEmpty() && sourceShape.size() == 1 &&
-                                (m_rules == LoadRules::Torch113 || sourceShape.front() == 1);
+                                (takesFirstOfAny1D(m_rules) || sourceShape.front() == 1);
         if (takesFirst) {
             if (sourceShape.front() == 0) {
                 abort(QStringLiteral("IndexError"),

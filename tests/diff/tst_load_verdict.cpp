@@ -84,9 +84,11 @@ void TestLoadVerdict::rulesForTorchVersions_data()
     QTest::addColumn<int>("rules"); // -1: not a version
     QTest::newRow("Debian 12") << QStringLiteral("1.13.1") << int(LoadRules::Torch113);
     QTest::newRow("before the change") << QStringLiteral("2.3.1+cu121") << int(LoadRules::Torch113);
-    QTest::newRow("the change") << QStringLiteral("2.4.0") << int(LoadRules::Current);
+    QTest::newRow("the unexpected-key change") << QStringLiteral("2.4.0") << int(LoadRules::Torch24);
+    QTest::newRow("Debian 13") << QStringLiteral("2.6.0+debian") << int(LoadRules::Torch24);
+    QTest::newRow("major.minor") << QStringLiteral("2.9") << int(LoadRules::Torch24);
+    QTest::newRow("the 0-dim change") << QStringLiteral("2.10.0") << int(LoadRules::Current);
     QTest::newRow("venv") << QStringLiteral("2.13.0+cpu") << int(LoadRules::Current);
-    QTest::newRow("major.minor") << QStringLiteral("2.6") << int(LoadRules::Current);
     QTest::newRow("nightly") << QStringLiteral("2.14.0.dev20261101+cpu") << int(LoadRules::Current);
     QTest::newRow("words") << QStringLiteral("latest") << -1;
     QTest::newRow("empty") << QString() << -1;

@@ -110,7 +110,7 @@ void TestExport::torchZip_data()
     QTest::addColumn<bool>("stateDictOnly");
     QTest::addColumn<QString>("module");     // load_state_dict(strict=True) into it
     QTest::addColumn<bool>("sharing");       // storage sharing groups must match the source's
-    QTest::addColumn<bool>("byteswap");      // a big-endian zip: torch 1.13 ignores its byteorder record
+    QTest::addColumn<bool>("byteswap");      // a big-endian file: unless the oracle reads its byteorder record
 
     QTest::newRow("resnet18") << "resnet18.pt" << "" << true << false << "resnet18" << true << false;
     QTest::newRow("plain container") << "export_plain.pt" << "state_dict" << true << false << "small" << true << false;
@@ -144,6 +144,9 @@ void TestExport::torchZip()
     QFETCH(QString, module);
     QFETCH(bool, sharing);
     QFETCH(bool, byteswap);
+    // What the oracle's torch.load makes of a big-endian zip: 1.13 reads its bytes as native (so the check
+    // swaps what it loads back), 2.x honours the byteorder record.
+    const bool torchMisreadsSource = byteswap && !expected(file).value(QLatin1String("torch_reads_byteorder")).toBool();
 
     const QString sourcePath = fixture(file);
     QVERIFY2(QFileInfo::exists(sourcePath), qPrintable(sourcePath));
@@ -177,7 +180,7 @@ void TestExport::torchZip()
     // The container as torch.save writes it (layout), then what torch loads from it.
     const auto r = verify({QStringLiteral("compare"), sourcePath, out, selected, weightsOnly ? QStringLiteral("1") : QStringLiteral("0"),
                            stateDictOnly ? QStringLiteral("1") : QStringLiteral("0"), module,
-                           sharing ? QStringLiteral("1") : QStringLiteral("0"), byteswap ? QStringLiteral("1") : QStringLiteral("0"),
+                           sharing ? QStringLiteral("1") : QStringLiteral("0"), torchMisreadsSource ? QStringLiteral("1") : QStringLiteral("0"),
                            QStringLiteral("0")});
     QVERIFY2(r.exitCode == 0, r.err.constData());
 
