@@ -67,7 +67,7 @@ void TestRefactors::suggestionsFindTheTruth()
     const bool lossy = pair.value(QLatin1String("lossy")).toBool();
     const auto source = openCheckpoint(fixture(pair.value(QLatin1String("source")).toString()));
     const auto target = openCheckpoint(fixture(pair.value(QLatin1String("target")).toString()));
-    const StateDict sourceDict = selectStateDict(*source, QString());
+    const StateDict sourceDict = selectStateDict(*source, QString()); // a container's best state dict
     const StateDict targetDict = selectStateDict(*target, QString());
     const TargetModel model = TargetModel::forCheckpoint(*target, targetDict);
     QVERIFY(!computeLoadVerdict(sourceDict, model, QStringLiteral("Model"))->loadable);
@@ -119,10 +119,12 @@ sys.path.insert(0, sys.argv[1])
 import gen_refactors
 out, source, target, name = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 truth = json.loads(sys.argv[6])
-fixed = torch.load(out, weights_only=True)
+def state_dict(ck):
+    return ck["state_dict"] if "state_dict" in ck else ck  # a Lightning container keeps its layout
+fixed = state_dict(torch.load(out, weights_only=True))
 model = gen_refactors.build(name)
 model.load_state_dict(fixed, strict=True)
-src = torch.load(source, weights_only=True)
+src = state_dict(torch.load(source, weights_only=True))
 tgt = torch.load(target, weights_only=True)
 for key, origin in truth.items():
     want = tgt[key] if origin is None else src[origin]
