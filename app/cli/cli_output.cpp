@@ -15,6 +15,13 @@ void printOut(const QString& text)
     std::fflush(stdout);
 }
 
+void printErr(const QString& text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    std::fwrite(utf8.constData(), 1, static_cast<size_t>(utf8.size()), stderr);
+    std::fflush(stderr);
+}
+
 void printUtf8(const QByteArray& text)
 {
     std::fwrite(text.constData(), 1, static_cast<size_t>(text.size()), stdout);

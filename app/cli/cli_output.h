@@ -12,6 +12,8 @@ namespace statescope {
 
 // stdout/stderr helpers shared by the subcommands; UTF-8 regardless of locale.
 void printOut(const QString& text);
+// Text for stderr that is not an error (notes such as the lossy repairs `fix --auto --lossy` applied).
+void printErr(const QString& text);
 void printUtf8(const QByteArray& text);
 void printJson(const QJsonObject& object);
 // One line "statescope: <message>" on stderr; returns exit status 2 for `return fail(...)`.

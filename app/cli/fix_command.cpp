@@ -35,6 +35,9 @@ int runFix(const QStringList& arguments)
     const QCommandLineOption automatic(QStringLiteral("auto"),
                                        QStringLiteral("Apply the lossless suggestions only (state dict choice, prefixes, "
                                                       "renames matched by structure, num_batches_tracked)."));
+    const QCommandLineOption lossy(QStringLiteral("lossy"),
+                                   QStringLiteral("With --auto: also apply the suggested lossy repairs (a new head keeps "
+                                                  "the model's initialisation, resizes, drops), each listed on stderr."));
     const QCommandLineOption output(QStringList{QStringLiteral("o"), QStringLiteral("output")}, QStringLiteral("Where to write."),
                                     QStringLiteral("OUT"));
     const QCommandLineOption format(QStringLiteral("format"),
@@ -47,7 +50,7 @@ int runFix(const QStringList& arguments)
                                        QStringLiteral("RULES"));
     const QCommandLineOption force(QStringLiteral("force"), QStringLiteral("Write even when the result would not load."));
     const QCommandLineOption torchVersion = torchVersionOption();
-    parser.addOptions({target, rules, automatic, output, format, stateDictOnly, saveRules, force, torchVersion});
+    parser.addOptions({target, rules, automatic, lossy, output, format, stateDictOnly, saveRules, force, torchVersion});
     if (const int status = parseArguments(parser, arguments); status >= 0)
         return status;
     const std::optional<LoadRules> loadRules = loadRulesOption(parser, torchVersion);
@@ -58,6 +61,8 @@ int runFix(const QStringList& arguments)
         return fail(QStringLiteral("fix takes SOURCE --target TARGET (--rules RULES | --auto) -o OUT (see statescope fix --help)"));
     if (parser.isSet(rules) == parser.isSet(automatic))
         return fail(QStringLiteral("fix needs exactly one of --rules RULES and --auto"));
+    if (parser.isSet(lossy) && !parser.isSet(automatic))
+        return fail(QStringLiteral("--lossy goes with --auto (a rules file says itself which repairs it makes)"));
     ExportOptions options;
     // CLI.md: the format follows --format, else OUT's extension; an extension that contradicts --format is
     // an error (a torch zip named .safetensors would fail in every safetensors reader).
@@ -93,7 +98,15 @@ int runFix(const QStringList& arguments)
             sourceState = selectStateDict(*source, plan.sourceDict);
         } else {
             sourceState = selectStateDict(*source, QString());
-            plan = suggestedPlan(sourceState, targetState, model, /*losslessOnly=*/true);
+            const QVector<Suggestion> suggestions = suggest(sourceState, targetState, model);
+            plan = suggestedPlan(suggestions, sourceState, /*losslessOnly=*/!parser.isSet(lossy));
+            if (parser.isSet(lossy)) {
+                // CLI.md: every lossy repair applied is named, so that nobody loses values without being told.
+                for (const Suggestion& s : suggestions) {
+                    if (!s.lossless)
+                        printErr(QLatin1String("statescope: lossy: ") + s.reason + QLatin1Char('\n'));
+                }
+            }
         }
         const auto repaired = applyPlan(plan, sourceState, &targetState);
         const auto verdict = computeLoadVerdict(repaired->view, model, name, *loadRules);

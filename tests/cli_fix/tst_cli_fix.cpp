@@ -71,6 +71,7 @@ class TestCliFix : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void autoRefusesLossyRepairs();
+    void autoLossyNamesWhatItLoses();
     void suggestedRulesLoadInTorch_data();
     void suggestedRulesLoadInTorch();
     void forceWritesAnyway();
@@ -92,6 +93,42 @@ void TestCliFix::autoRefusesLossyRepairs()
     QVERIFY(!QFile::exists(out));
     QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden).size(), 0);
     QCOMPARE(sha(kDemo + QLatin1String("demo_source.pt")), before);
+}
+
+// `--auto --lossy` (CLI.md): an ImageNet ResNet-18 into a model with `backbone.` and a new 10-class head. --auto
+// alone refuses; with --lossy the head keeps the model's initialisation, stderr says so, and real torch loads
+// the result strictly into the model with the backbone's values from the source and the head from the target.
+void TestCliFix::autoLossyNamesWhatItLoses()
+{
+    QTemporaryDir dir;
+    const QString source = fixture(QStringLiteral("refactors/backbone_new_head_source.pt"));
+    const QString target = fixture(QStringLiteral("refactors/backbone_new_head_target.pt"));
+    const QString out = dir.filePath(QStringLiteral("fixed.pt"));
+    const QStringList base{QStringLiteral("fix"), source, QStringLiteral("--target"), target, QStringLiteral("--auto")};
+    QCOMPARE(runStatescope(base + QStringList{QStringLiteral("-o"), out}).exitCode, 1);
+    QVERIFY(!QFile::exists(out));
+    const ProcessResult r = runStatescope(base + QStringList{QStringLiteral("--lossy"), QStringLiteral("-o"), out});
+    QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
+    QVERIFY2(r.err.startsWith("statescope: lossy: a new head: the model's \"head\" replaces the source's \"backbone.fc\""),
+             r.err.constData());
+    QCOMPARE(r.err.count('\n'), 1); // one lossy repair, one line
+    const ProcessResult verify = runPython(QStringLiteral(R"(
+import sys, torch
+sys.path.insert(0, sys.argv[1])
+import gen_refactors
+out, src, tgt = (torch.load(p, weights_only=True) for p in sys.argv[2:5])
+model = gen_refactors.build("backbone_new_head")
+model.load_state_dict(out, strict=True)
+assert torch.equal(out["backbone.layer4.1.conv2.weight"], src["layer4.1.conv2.weight"])
+assert torch.equal(out["head.weight"], tgt["head.weight"]) and torch.equal(out["head.bias"], tgt["head.bias"])
+print("ok")
+)"), {QStringLiteral(STATESCOPE_SOURCE_DIR "/tests/fixtures"), out, source, target});
+    QVERIFY2(verify.exitCode == 0 && verify.out.trimmed() == "ok", verify.err.constData());
+    // --lossy belongs to --auto: a rules file says itself which repairs it makes.
+    const ProcessResult alone = runStatescope({QStringLiteral("fix"), source, QStringLiteral("--target"), target,
+                                               QStringLiteral("--rules"), out, QStringLiteral("--lossy"), QStringLiteral("-o"), out});
+    QCOMPARE(alone.exitCode, 2);
+    QVERIFY(alone.err.startsWith("statescope: --lossy goes with --auto"));
 }
 
 void TestCliFix::suggestedRulesLoadInTorch_data()
