@@ -119,13 +119,20 @@ sys.path.insert(0, sys.argv[1])
 import gen_refactors
 out, source, target, name = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
 truth = json.loads(sys.argv[6])
-def state_dict(ck):
+def load(path):
+    try:
+        ck = torch.load(path, weights_only=True)
+    except Exception:
+        # torch 1.13's weights_only reads no floats (the container's lr; docs/torch-versions.md row 18).
+        if not torch.__version__.startswith("1."):
+            raise
+        ck = torch.load(path, weights_only=False)
     return ck["state_dict"] if "state_dict" in ck else ck  # a Lightning container keeps its layout
-fixed = state_dict(torch.load(out, weights_only=True))
+fixed = load(out)
 model = gen_refactors.build(name)
 model.load_state_dict(fixed, strict=True)
-src = state_dict(torch.load(source, weights_only=True))
-tgt = torch.load(target, weights_only=True)
+src = load(source)
+tgt = load(target)
 for key, origin in truth.items():
     want = tgt[key] if origin is None else src[origin]
     assert torch.equal(fixed[key], want), key
