@@ -123,12 +123,13 @@ void CheckpointPane::showCheckpoint(const OpenedCheckpoint& opened)
     if (!dangerous.isEmpty()) {
         warning = tr("Dangerous: torch.load would call %1. StateScope did not run it.").arg(dangerous.join(QLatin1String(", ")));
         m_warning->setStyleSheet(danger);
-    } else if (!weightsOnly.loads) {
-        if (!weightsOnly.refusedGlobal.isEmpty())
+    } else if (!weightsOnly.loads()) {
+        using Stop = WeightsOnlyVerdict::Stop;
+        if (weightsOnly.stop == Stop::Global)
             warning = tr("torch.load(weights_only=True) would refuse this file: it stops at %1.").arg(weightsOnly.refusedGlobal);
-        else if (weightsOnly.refusedOpcode >= 0)
+        else if (weightsOnly.stop == Stop::Opcode)
             warning = tr("torch.load(weights_only=True) would refuse this file: pickle opcode %1.").arg(weightsOnly.refusedOpcode);
-        else if (weightsOnly.unreadable)
+        else if (weightsOnly.stop == Stop::Unreadable)
             warning = tr("torch.load cannot read this file; StateScope can.");
         else
             warning = tr("TorchScript: torch.load(weights_only=True) refuses it; torch.jit.load runs its code.");

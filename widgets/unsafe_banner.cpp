@@ -36,22 +36,23 @@ QString unsafeGlobalsText(const Checkpoint& checkpoint, bool* dangerous)
             .arg(danger.join(QLatin1String(", ")), picklePlace(checkpoint), file);
     }
     const WeightsOnlyVerdict verdict = weightsOnlyVerdict(checkpoint);
-    if (verdict.loads)
+    switch (verdict.stop) {
+    case WeightsOnlyVerdict::Stop::None:
         return {};
-    if (!verdict.refusedGlobal.isEmpty()) {
+    case WeightsOnlyVerdict::Stop::Global:
         return QObject::tr("Not weights-only: torch.load(weights_only=True) stops at %1 in %2 of %3. If you trust the "
                            "file: torch.serialization.add_safe_globals([%4]). StateScope reads it without importing anything.")
             .arg(verdict.refusedGlobal, verdict.record, file, verdict.safeGlobalsNeeded.join(QLatin1String(", ")));
-    }
-    if (verdict.refusedOpcode >= 0) {
+    case WeightsOnlyVerdict::Stop::Opcode:
         return QObject::tr("Not weights-only: %1 uses pickle opcode %2, which torch.load(weights_only=True) does not read; "
                            "no allowlist helps. Fix/export writes a file it reads.")
             .arg(file)
             .arg(verdict.refusedOpcode);
-    }
-    if (verdict.unreadable) {
+    case WeightsOnlyVerdict::Stop::Unreadable:
         return QObject::tr("torch.load cannot read %1 (%2). StateScope can; Fix/export writes a zip archive torch reads.")
             .arg(file, verdict.reason);
+    case WeightsOnlyVerdict::Stop::TorchScript:
+        break;
     }
     return QObject::tr("%1 is a TorchScript archive: torch.load(weights_only=True) refuses it and torch.jit.load runs "
                        "its code. StateScope reads it without running anything.")

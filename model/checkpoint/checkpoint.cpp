@@ -53,24 +53,15 @@ int Checkpoint::addFile(std::unique_ptr<MappedFile> file)
     return static_cast<int>(m_files.size()) - 1;
 }
 
-void Checkpoint::addGlobals(const QStringList& globals)
-{
-    QSet<QString> seen(m_globals.cbegin(), m_globals.cend());
-    for (const QString& g : globals) {
-        if (!seen.contains(g)) {
-            seen.insert(g);
-            m_globals.push_back(g);
-        }
-    }
-}
-
 void Checkpoint::addPickle(PickleProfile profile)
 {
-    QStringList names;
-    names.reserve(profile.globals.size());
-    for (const auto& g : profile.globals)
-        names << g.first;
-    addGlobals(names);
+    QSet<QString> seen(m_globals.cbegin(), m_globals.cend());
+    for (const auto& g : profile.globals) {
+        if (!seen.contains(g.first)) {
+            seen.insert(g.first);
+            m_globals.push_back(g.first);
+        }
+    }
     m_pickles.push_back(std::move(profile));
 }
 

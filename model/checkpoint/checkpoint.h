@@ -92,7 +92,6 @@ public:
     int addFile(std::unique_ptr<MappedFile> file);
     void setRoot(PyObject* root) { m_root = root; }
     void setPickleRoot(const PyObject* root) { m_pickleRoot = root; }
-    void addGlobals(const QStringList& globals);
     // A pickle stream that was read; its globals join globals().
     void addPickle(PickleProfile profile);
     void addStorage(const PyStorage* storage, const StorageBytes& bytes);

@@ -10,8 +10,8 @@ namespace statescope {
 namespace {
 
 // torch.load(weights_only=True)'s allowlist as torch 2.13 builds it (torch/_weights_only_unpickler.py,
-// _get_allowed_globals). tst_global_safety compares it name by name with the oracle's own list; the names
-// torch 1.13 decided differently are in docs/torch-versions.md.
+// _get_allowed_globals). allowlistIsTheOracles (tst_weights_only) compares it name by name with the oracle's
+// own list; the names other torches decide differently are in docs/torch-versions.md.
 const QSet<QString>& allowedNames()
 {
     static const QSet<QString> names = [] {

@@ -54,7 +54,7 @@ WeightsOnlyVerdict weightsOnlyVerdict(const Checkpoint& checkpoint)
     WeightsOnlyVerdict v;
     if (checkpoint.format() == CheckpointFormat::TorchScript) {
         v.applies = true;
-        v.loads = false;
+        v.stop = WeightsOnlyVerdict::Stop::TorchScript;
         v.reason = QStringLiteral("Cannot use ``weights_only=True`` with TorchScript archives passed to ``torch.load``.");
         return v;
     }
@@ -67,8 +67,7 @@ WeightsOnlyVerdict weightsOnlyVerdict(const Checkpoint& checkpoint)
         // torch.load fails on such a file with or without weights_only. StateScope reads it.
         for (const PyStorage* storage : checkpoint.storages()) {
             if (storage->storageClass == QLatin1String("UntypedStorage")) {
-                v.loads = false;
-                v.unreadable = true;
+                v.stop = WeightsOnlyVerdict::Stop::Unreadable;
                 v.reason = QStringLiteral("type object 'torch.storage.UntypedStorage' has no attribute 'dtype'");
                 return v;
             }
@@ -80,8 +79,8 @@ WeightsOnlyVerdict weightsOnlyVerdict(const Checkpoint& checkpoint)
             if (globalSafety(name) == GlobalSafety::Allowed)
                 continue;
             (torchBlocksModule(moduleOf(name)) ? v.blockedGlobals : v.safeGlobalsNeeded) << name;
-            if (v.loads || (v.record == pickle.record && offset < v.offset)) {
-                v.loads = false;
+            if (v.loads() || (v.record == pickle.record && offset < v.offset)) {
+                v.stop = WeightsOnlyVerdict::Stop::Global;
                 v.record = pickle.record;
                 v.offset = offset;
                 v.refusedGlobal = name;
@@ -91,18 +90,18 @@ WeightsOnlyVerdict weightsOnlyVerdict(const Checkpoint& checkpoint)
             const qint64 at = pickle.firstOpcode[static_cast<std::size_t>(op)];
             if (at < 0 || weightsOnlyHandlesOpcode(op))
                 continue;
-            if (v.loads || (v.record == pickle.record && at < v.offset)) {
-                v.loads = false;
+            if (v.loads() || (v.record == pickle.record && at < v.offset)) {
+                v.stop = WeightsOnlyVerdict::Stop::Opcode;
                 v.record = pickle.record;
                 v.offset = at;
                 v.refusedGlobal.clear();
                 v.refusedOpcode = op;
             }
         }
-        if (!v.loads)
+        if (!v.loads())
             break; // torch never reads the pickles after the one it stops in
     }
-    if (!v.refusedGlobal.isEmpty()) {
+    if (v.stop == WeightsOnlyVerdict::Stop::Global) {
         const QString module = moduleOf(v.refusedGlobal);
         if (torchBlocksModule(module)) {
             v.reason = QLatin1String("Trying to load unsupported GLOBAL ") + v.refusedGlobal + QLatin1String(" whose module ") +
@@ -114,7 +113,7 @@ WeightsOnlyVerdict weightsOnlyVerdict(const Checkpoint& checkpoint)
                        shown + QLatin1String("])` or the `torch.serialization.safe_globals([") + shown +
                        QLatin1String("])` context manager to allowlist this global if you trust this class/function.");
         }
-    } else if (v.refusedOpcode >= 0) {
+    } else if (v.stop == WeightsOnlyVerdict::Stop::Opcode) {
         v.reason = QLatin1String("Unsupported operand ") + QString::number(v.refusedOpcode);
     }
     return v;
@@ -127,10 +126,10 @@ void writeWeightsOnlyJson(JsonText& json, const WeightsOnlyVerdict& v)
         json.null();
         return;
     }
-    json.raw("{").key("loads").boolean(v.loads);
-    json.raw(", ").key("unreadable").boolean(v.unreadable);
+    json.raw("{").key("loads").boolean(v.loads());
+    json.raw(", ").key("unreadable").boolean(v.stop == WeightsOnlyVerdict::Stop::Unreadable);
     json.raw(", ").key("record");
-    v.loads ? json.null() : json.string(v.record);
+    v.loads() ? json.null() : json.string(v.record);
     json.raw(", ").key("offset");
     v.offset < 0 ? json.null() : json.number(v.offset);
     json.raw(", ").key("global");
@@ -138,16 +137,17 @@ void writeWeightsOnlyJson(JsonText& json, const WeightsOnlyVerdict& v)
     json.raw(", ").key("opcode");
     v.refusedOpcode < 0 ? json.null() : json.number(static_cast<qint64>(v.refusedOpcode));
     json.raw(", ").key("error");
-    v.loads ? json.null() : json.string(v.reason);
+    v.loads() ? json.null() : json.string(v.reason);
     json.raw(", ").key("safe_globals_needed").strings(v.safeGlobalsNeeded);
     json.raw(", ").key("blocked_globals").strings(v.blockedGlobals).raw("}");
 }
 
 void writeWeightsOnlyText(QTextStream& out, const WeightsOnlyVerdict& v)
 {
-    if (!v.applies || v.loads)
+    using Stop = WeightsOnlyVerdict::Stop;
+    if (!v.applies || v.loads())
         return;
-    if (v.unreadable) {
+    if (v.stop == Stop::Unreadable) {
         out << QLatin1String("torch.load: fails whatever weights_only says (AttributeError: ") << v.reason
             << QLatin1String(")\n  StateScope reads it; `statescope fix FILE --target FILE --auto -o OUT.pt` writes a zip archive torch reads\n");
         return;
@@ -156,9 +156,9 @@ void writeWeightsOnlyText(QTextStream& out, const WeightsOnlyVerdict& v)
     if (v.offset >= 0)
         out << QLatin1String(" in ") << v.record << QLatin1String(" at offset ") << v.offset;
     out << QLatin1String(": ") << v.reason << QLatin1Char('\n');
-    if (v.refusedGlobal.isEmpty() && v.refusedOpcode < 0) {
+    if (v.stop == Stop::TorchScript) {
         out << QLatin1String("  torch.jit.load reads it by running the archive's code; StateScope reads it without running anything\n");
-    } else if (v.refusedOpcode >= 0) {
+    } else if (v.stop == Stop::Opcode) {
         out << QLatin1String("  no allowlist helps: the pickle uses an opcode torch's safe unpickler does not read "
                              "(pickle protocol > 2?); `statescope fix FILE --target FILE --auto -o OUT.pt` writes one it reads\n");
     } else if (!v.blockedGlobals.isEmpty()) {

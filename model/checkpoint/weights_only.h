@@ -15,19 +15,27 @@ class JsonText;
 // it has no handler for or the first global outside its allowlist.
 struct WeightsOnlyVerdict
 {
+    enum class Stop {
+        None,        // it loads
+        Global,      // at refusedGlobal
+        Opcode,      // at refusedOpcode
+        Unreadable,  // torch.load fails on the file whatever weights_only says
+        TorchScript, // torch.load(weights_only=True) refuses TorchScript archives outright
+    };
     bool applies = false;      // the file has pickles (torch.save, TorchScript, shards of them); safetensors has none
-    bool loads = true;
+    Stop stop = Stop::None;
     QString record;            // the pickle it stops in ("data.pkl", "main pickle")
     qint64 offset = -1;        // where in that pickle
-    QString refusedGlobal;     // the global it stops at; empty when an opcode or the format stops it
-    int refusedOpcode = -1;    // the opcode it stops at, -1 when a global or the format stops it
-    bool unreadable = false;   // torch.load fails on it whatever weights_only says
+    QString refusedGlobal;     // Stop::Global: the global it stops at
+    int refusedOpcode = -1;    // Stop::Opcode: the opcode it stops at
     QString reason;            // torch's own sentence for it ("Unsupported global: GLOBAL argparse.Namespace ...")
     // What torch.serialization.add_safe_globals would have to allow for the file to load: the refused
     // globals of torch.serialization.get_unsafe_globals_in_checkpoint, without the blocked ones.
     QStringList safeGlobalsNeeded;
     // Globals from modules torch refuses outright (os, posix, nt, sys): no allowlist makes them load.
     QStringList blockedGlobals;
+
+    bool loads() const { return stop == Stop::None; }
 };
 
 WeightsOnlyVerdict weightsOnlyVerdict(const Checkpoint& checkpoint);

@@ -77,8 +77,11 @@ public:
             fail(QLatin1String("model '") + model + QLatin1String("' keeps its weights pickled in data/weights/") + model +
                  QLatin1String(".pt (an earlier PT2 layout), which StateScope does not read; re-save it with the "
                                "torch.export.save of a newer torch"));
-        readProgram(parseJson(QLatin1String("models/") + model + QLatin1String(".json")));
-        readWeights(parseJson(QLatin1String("data/weights/") + model + QLatin1String("_weights_config.json")));
+        const QString program = QLatin1String("models/") + model + QLatin1String(".json");
+        readProgram(parseJson(program, readRecord(program, kMaxJsonBytes)));
+        const QString config = QLatin1String("data/weights/") + model + QLatin1String("_weights_config.json");
+        const QByteArray configText = readRecord(config, kMaxJsonBytes);
+        readWeights(parseJson(config, configText), configText);
         return buildStateDict();
     }
 
@@ -114,10 +117,10 @@ private:
         return m_zip.read(*entry, limit);
     }
 
-    QJsonObject parseJson(const QString& name) const
+    QJsonObject parseJson(const QString& name, const QByteArray& text) const
     {
         QJsonParseError error;
-        const QJsonDocument doc = QJsonDocument::fromJson(readRecord(name, kMaxJsonBytes), &error);
+        const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
         if (error.error != QJsonParseError::NoError || !doc.isObject())
             fail(name + QLatin1String(" is not a JSON object (") + error.errorString() + QLatin1String(" at offset ") +
                  QString::number(error.offset) + QLatin1Char(')'));
@@ -191,11 +194,12 @@ private:
         return v.toInteger(-1);
     }
 
-    void readWeights(const QJsonObject& config)
+    // `config` is the weights config parsed, `text` the same record as read (for the order of its keys).
+    void readWeights(const QJsonObject& config, const QByteArray& text)
     {
         const QJsonObject entries = config.value(QLatin1String("config")).toObject();
         // QJsonObject sorts its keys; the config's own order is the exported state dict's, kept by a raw scan.
-        const QStringList keys = keysInFileOrder(entries);
+        const QStringList keys = keysInFileOrder(entries, text);
         PyArena& arena = m_checkpoint.arena();
         QHash<QString, PyStorage*> storages;
         for (const QString& key : keys) {
@@ -278,9 +282,8 @@ private:
     // The keys of the top-level "config" object in the order the file writes them (QJsonObject sorts its
     // keys; json.dumps keeps the exported state dict's order). A small scanner walks the object's members,
     // skipping each value by its brackets and strings; the document has already parsed as valid JSON.
-    QStringList keysInFileOrder(const QJsonObject& entries) const
+    static QStringList keysInFileOrder(const QJsonObject& entries, const QByteArray& text)
     {
-        const QByteArray text = readRecord(QLatin1String("data/weights/") + modelName() + QLatin1String("_weights_config.json"), kMaxJsonBytes);
         qsizetype at = 0;
         const auto skipSpace = [&] {
             while (at < text.size() && (text[at] == ' ' || text[at] == '\n' || text[at] == '\r' || text[at] == '\t'))

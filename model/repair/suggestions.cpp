@@ -47,6 +47,8 @@ public:
     Suggester(const StateDict& source, const StateDict& target, const TargetModel& model, bool prefixesFirst)
         : m_source(source), m_target(target), m_model(model), m_prefixesFirst(prefixesFirst)
     {
+        for (const StateDictEntry& e : m_target.entries)
+            m_targetTensors.insert(e.key, e.tensor);
     }
 
     QVector<Suggestion> run()
@@ -218,7 +220,6 @@ private:
     // order); or a known synonym pair (gamma/weight) under the same conditions on the source side.
     QHash<QString, QString> learnLeafRenames(const QSet<QString>& unexpected) const
     {
-        auto leafOf = [](const QString& key) { return key.mid(key.lastIndexOf(QLatin1Char('.')) + 1); };
         QSet<QString> sourceLeaves;
         QSet<QString> targetLeaves;
         std::map<QString, QVector<QVector<qint64>>> unexpectedShapes; // leaf -> shapes, source order
@@ -228,13 +229,10 @@ private:
             if (unexpected.contains(e.key) && e.tensor)
                 unexpectedShapes[leafOf(e.key)] << e.tensor->shape;
         }
-        QHash<QString, const PyTensor*> targetTensors;
-        for (const StateDictEntry& e : m_target.entries) {
+        for (const StateDictEntry& e : m_target.entries)
             targetLeaves.insert(leafOf(e.key));
-            targetTensors.insert(e.key, e.tensor);
-        }
         for (const QString& key : m_current.result->missing) {
-            if (const PyTensor* t = targetTensors.value(key))
+            if (const PyTensor* t = m_targetTensors.value(key))
                 missingShapes[leafOf(key)] << t->shape;
         }
         QHash<QString, QString> renames;
@@ -316,11 +314,7 @@ private:
         if (!m_current.result || m_current.result->unexpected.isEmpty() || m_current.result->missing.isEmpty())
             return;
         const QSet<QString> unexpected(m_current.result->unexpected.cbegin(), m_current.result->unexpected.cend());
-        QHash<QString, const PyTensor*> targetTensors;
-        for (const StateDictEntry& e : m_target.entries)
-            targetTensors.insert(e.key, e.tensor);
         const QHash<QString, QString> leafRenames = learnLeafRenames(unexpected);
-        auto leafOf = [](const QString& key) { return key.mid(key.lastIndexOf(QLatin1Char('.')) + 1); };
         // dtype is not part of it: load_state_dict casts on copy, and an fp16 checkpoint of an fp32 model is
         // the common case. Source leaves are read under the target's name where a leaf rename was learned.
         auto signature = [&](const QString& key, const PyTensor* t, bool fromSource) {
@@ -339,7 +333,7 @@ private:
                 groups[signature(e.key, e.tensor, true)].first << e.key;
         }
         for (const QString& key : m_current.result->missing) {
-            if (const PyTensor* t = targetTensors.value(key))
+            if (const PyTensor* t = m_targetTensors.value(key))
                 groups[signature(key, t, false)].second << key;
         }
         QVector<std::pair<QString, QString>> pairs;
@@ -456,6 +450,8 @@ private:
                true);
     }
 
+    static QString leafOf(const QString& key) { return key.mid(key.lastIndexOf(QLatin1Char('.')) + 1); }
+
     static QString parentOf(const QString& key)
     {
         const qsizetype dot = key.lastIndexOf(QLatin1Char('.'));
@@ -472,9 +468,6 @@ private:
         if (!m_current.result)
             return;
         const DiffResult& r = *m_current.result;
-        QHash<QString, const PyTensor*> targetTensors;
-        for (const StateDictEntry& e : m_target.entries)
-            targetTensors.insert(e.key, e.tensor);
         if (!r.unexpected.isEmpty() && !r.missing.isEmpty() && r.sizeMismatch.isEmpty()) {
             QSet<QString> sourceModules;
             QSet<QString> targetModules;
@@ -498,7 +491,7 @@ private:
             }
             QMap<QString, QVector<qint64>> targetLeaves;
             for (const QString& k : r.missing) {
-                const PyTensor* t = targetTensors.value(k);
+                const PyTensor* t = m_targetTensors.value(k);
                 if (!t)
                     return;
                 targetLeaves.insert(k.mid(m.size() + 1), t->shape);
@@ -551,9 +544,6 @@ private:
     {
         if (!m_current.result)
             return;
-        QHash<QString, const PyTensor*> targetTensors;
-        for (const StateDictEntry& e : m_target.entries)
-            targetTensors.insert(e.key, e.tensor);
         const QVector<ShapeMismatch> mismatches = m_current.result->sizeMismatch;
         for (const ShapeMismatch& m : mismatches) {
             const QString pattern = QLatin1Char('^') + regexEscape(m.key) + QLatin1Char('$');
@@ -653,6 +643,7 @@ private:
     const StateDict& m_target;
     const TargetModel& m_model;
     bool m_prefixesFirst;
+    QHash<QString, const PyTensor*> m_targetTensors; // the target's tensors by key, for every step
     RepairPlan m_plan;
     Evaluation m_current;
     QVector<Suggestion> m_suggestions;

@@ -106,8 +106,8 @@ void TestRealCheckpoints::inspectListsWhatTorchLoads()
     const QJsonObject weightsOnly = torch.value(QLatin1String("weights_only")).toObject();
     if (!weightsOnly.isEmpty() && oracleTorchVersion().startsWith(QLatin1String("2.13."))) { // the torch StateScope follows
         const WeightsOnlyVerdict verdict = weightsOnlyVerdict(*checkpoint);
-        QCOMPARE(verdict.loads, weightsOnly.value(QLatin1String("loads")).toBool());
-        if (!verdict.loads)
+        QCOMPARE(verdict.loads(), weightsOnly.value(QLatin1String("loads")).toBool());
+        if (!verdict.loads())
             QCOMPARE(verdict.reason, weightsOnly.value(QLatin1String("reason")).toString());
     }
     qInfo("%s: %lld tensors as torch lists them, state dict '%s'", qPrintable(file), qlonglong(sd.entries.size()), qPrintable(sd.path));
